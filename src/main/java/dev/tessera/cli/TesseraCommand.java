@@ -1,0 +1,43 @@
+package dev.tessera.cli;
+
+import dev.tessera.Version;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code tessera}: the top-level command; every job is a subcommand. */
+@Command(name = "tessera",
+        mixinStandardHelpOptions = true,
+        versionProvider = TesseraCommand.VersionProvider.class,
+        description = {"Photomosaics from templates (glyphs, emoji, photos): learned (a network trained with a",
+                "multi-scale perceptual loss) or classic (nearest template per cell)."},
+        subcommands = {
+            DemoCommand.class,
+            ClassicCommand.class,
+            TrainCommand.class,
+            FitCommand.class,
+            RenderCommand.class,
+            EvalCommand.class,
+            TemplatesCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class TesseraCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The configured command line: what {@link Main} runs and what tests call execute() on. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new TesseraCommand());
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"tessera " + Version.get()};
+        }
+    }
+}
