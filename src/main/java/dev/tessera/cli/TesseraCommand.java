@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
 @Command(name = "tessera",
         mixinStandardHelpOptions = true,
         versionProvider = TesseraCommand.VersionProvider.class,
-        description = {"Photomosaics from templates (glyphs, emoji, photos): learned (a network trained with a",
-                "multi-scale perceptual loss) or classic (nearest template per cell)."},
+        footer = {"", "Exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input, 4 I/O failure."},
+        description = "Photomosaics from templates (glyphs, emoji, photos): learned (a network trained with a "
+                + "multi-scale perceptual loss) or classic (nearest template per cell).",
         subcommands = {
             DemoCommand.class,
             ClassicCommand.class,
@@ -24,6 +25,10 @@ public final class TesseraCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces of failures.")
+    boolean debug;
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
@@ -31,7 +36,7 @@ public final class TesseraCommand implements Runnable {
 
     /** The configured command line: what {@link Main} runs and what tests call execute() on. */
     public static CommandLine commandLine() {
-        return new CommandLine(new TesseraCommand());
+        return new CommandLine(new TesseraCommand()).setExecutionExceptionHandler(new ExitCodes());
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

@@ -48,11 +48,23 @@ public final class Ops {
     /** B×C×H×W → B×C×Ho×Wo, each channel blurred with {@code blur}. */
     public static Tensor blurForward(Tensor input, GaussianBlur blur) {
         requireFloat4d("blur input", input);
+        requireBlurFits(blur, input.size(2), input.size(3));
+        Tensor out = newTensor(input, input.size(0), input.size(1), blur.outputSize(input.size(2)),
+                blur.outputSize(input.size(3)));
+        return blurForward(input, blur, out);
+    }
+
+    /** As {@link #blurForward(Tensor, GaussianBlur)}, into a preallocated {@code out}; returns it. */
+    public static Tensor blurForward(Tensor input, GaussianBlur blur, Tensor out) {
+        requireFloat4d("blur input", input);
+        requireFloat4d("blur out", out);
+        requireSameDevice("blur out", out, input);
         long h = input.size(2), w = input.size(3);
         requireBlurFits(blur, h, w);
-        Tensor out = newTensor(input, input.size(0), input.size(1), blur.outputSize(h), blur.outputSize(w));
-        float[] taps = blur.tapsUnsafe();
+        requireSize("blur out", out, input.size(0), input.size(1), blur.outputSize(h), blur.outputSize(w));
         long planes = input.size(0) * input.size(1);
+        if (planes == 0) return out;
+        float[] taps = blur.tapsUnsafe();
         int rc = input.is_cuda()
                 ? NativeOps.tsr_blur_forward_cuda(address(out), address(input), planes, h, w, taps, taps.length,
                         blur.padBefore(), blur.padAfter(), blur.stride(), DEFAULT_STREAM)
@@ -68,16 +80,27 @@ public final class Ops {
      */
     public static Tensor blurBackward(Tensor gradOut, GaussianBlur blur, long height, long width) {
         requireFloat4d("blur grad_out", gradOut);
-        requireBlurFits(blur, height, width);
-        requireSize("blur grad_out", gradOut, gradOut.size(0), gradOut.size(1), blur.outputSize(height),
-                blur.outputSize(width));
-        Tensor gradIn = newTensor(gradOut, gradOut.size(0), gradOut.size(1), height, width);
-        float[] taps = blur.tapsUnsafe();
+        return blurBackward(gradOut, blur, newTensor(gradOut, gradOut.size(0), gradOut.size(1), height, width));
+    }
+
+    /**
+     * As {@link #blurBackward(Tensor, GaussianBlur, long, long)}, into a preallocated
+     * {@code gradIn} (overwritten, not accumulated; its size gives the input size); returns it.
+     */
+    public static Tensor blurBackward(Tensor gradOut, GaussianBlur blur, Tensor gradIn) {
+        requireFloat4d("blur grad_out", gradOut);
+        requireFloat4d("blur grad_in", gradIn);
+        requireSameDevice("blur grad_in", gradIn, gradOut);
+        long h = gradIn.size(2), w = gradIn.size(3);
+        requireBlurFits(blur, h, w);
+        requireSize("blur grad_out", gradOut, gradIn.size(0), gradIn.size(1), blur.outputSize(h), blur.outputSize(w));
         long planes = gradOut.size(0) * gradOut.size(1);
+        if (planes == 0) return gradIn;
+        float[] taps = blur.tapsUnsafe();
         int rc = gradOut.is_cuda()
-                ? NativeOps.tsr_blur_backward_cuda(address(gradIn), address(gradOut), planes, height, width, taps,
+                ? NativeOps.tsr_blur_backward_cuda(address(gradIn), address(gradOut), planes, h, w, taps,
                         taps.length, blur.padBefore(), blur.padAfter(), blur.stride(), DEFAULT_STREAM)
-                : NativeOps.tsr_blur_backward_cpu(address(gradIn), address(gradOut), planes, height, width, taps,
+                : NativeOps.tsr_blur_backward_cpu(address(gradIn), address(gradOut), planes, h, w, taps,
                         taps.length, blur.padBefore(), blur.padAfter(), blur.stride());
         check("blur_backward", rc);
         return gradIn;
@@ -90,21 +113,25 @@ public final class Ops {
      * softmax(β·logits)-weighted mix of the templates.
      */
     public static Tensor mixForward(Tensor logits, Tensor templates, float beta) {
-        return mixForward(logits, templates, beta, null);
+        MixShape s = MixShape.of(logits, templates, beta);
+        return mixForward(logits, templates, beta, newTensor(logits, s.B, s.C, s.h * s.th, s.w * s.tw), null);
     }
 
     /**
-     * As {@link #mixForward(Tensor, Tensor, float)}, and also writes softmax(β·logits) into
-     * {@code probabilities} (B×N×h×w, float32, contiguous, same device) when it is not null.
+     * As {@link #mixForward(Tensor, Tensor, float)}, into a preallocated {@code out}, and also
+     * writes softmax(β·logits) into {@code probabilities} (B×N×h×w) when it is not null; returns out.
      */
-    public static Tensor mixForward(Tensor logits, Tensor templates, float beta, Tensor probabilities) {
+    public static Tensor mixForward(Tensor logits, Tensor templates, float beta, Tensor out, Tensor probabilities) {
         MixShape s = MixShape.of(logits, templates, beta);
+        requireFloat4d("mix out", out);
+        requireSameDevice("mix out", out, logits);
+        requireSize("mix out", out, s.B, s.C, s.h * s.th, s.w * s.tw);
         if (probabilities != null) {
             requireFloat4d("mix probabilities", probabilities);
             requireSameDevice("mix probabilities", probabilities, logits);
             requireSize("mix probabilities", probabilities, s.B, s.N, s.h, s.w);
         }
-        Tensor out = newTensor(logits, s.B, s.C, s.h * s.th, s.w * s.tw);
+        if (s.B == 0) return out;
         long p = probabilities == null ? 0L : address(probabilities);
         int rc = logits.is_cuda()
                 ? NativeOps.tsr_mix_forward_cuda(address(out), p, address(logits), address(templates),
@@ -117,11 +144,21 @@ public final class Ops {
 
     /** Gradient of {@link #mixForward} with respect to the logits, given the mosaic's gradient. */
     public static Tensor mixBackward(Tensor gradOut, Tensor logits, Tensor templates, float beta) {
+        requireFloat4d("mix logits", logits);
+        return mixBackward(gradOut, logits, templates, beta, newTensor(logits, logits.size(0), logits.size(1),
+                logits.size(2), logits.size(3)));
+    }
+
+    /** As {@link #mixBackward(Tensor, Tensor, Tensor, float)}, into {@code gradLogits} (overwritten); returns it. */
+    public static Tensor mixBackward(Tensor gradOut, Tensor logits, Tensor templates, float beta, Tensor gradLogits) {
         MixShape s = MixShape.of(logits, templates, beta);
         requireFloat4d("mix grad_out", gradOut);
         requireSameDevice("mix grad_out", gradOut, logits);
         requireSize("mix grad_out", gradOut, s.B, s.C, s.h * s.th, s.w * s.tw);
-        Tensor gradLogits = newTensor(logits, s.B, s.N, s.h, s.w);
+        requireFloat4d("mix grad_logits", gradLogits);
+        requireSameDevice("mix grad_logits", gradLogits, logits);
+        requireSize("mix grad_logits", gradLogits, s.B, s.N, s.h, s.w);
+        if (s.B == 0) return gradLogits;
         int rc = logits.is_cuda()
                 ? NativeOps.tsr_mix_backward_cuda(address(gradLogits), address(gradOut), address(logits), 0L,
                         address(templates), s.B, s.N, s.h, s.w, s.C, s.th, s.tw, beta, DEFAULT_STREAM)
