@@ -18,44 +18,16 @@
 #include <cstring>
 #include <vector>
 
+#include "gemm.h"
 #include "internal.h"
 
 namespace {
 
-typedef float v8 __attribute__((vector_size(32), aligned(4)));  // 8 floats, unaligned access allowed
+using tsr::kCols;
+using tsr::micro_4xN;
+using tsr::round_up;
 
 constexpr int64_t kCells = 16;  // cells per block (multiple of 4)
-constexpr int64_t kCols = 16;   // micro-kernel columns: two v8
-
-inline int64_t round_up(int64_t n, int64_t m) { return (n + m - 1) / m * m; }
-
-inline v8 load(const float* p) { return *reinterpret_cast<const v8*>(p); }
-inline void store(float* p, v8 v) { *reinterpret_cast<v8*>(p) = v; }
-inline v8 splat(float x) { return v8{x, x, x, x, x, x, x, x}; }
-
-// C[m][0..cols) = sum_k A[k][m] * Bm[k][0..cols) for m in 0..4, where A is K x lda (cell-minor)
-// and Bm is K x ldb; cols is a multiple of 16. C is 4 x ldc.
-void micro_4xN(float* C, int64_t ldc, const float* A, int64_t lda, const float* Bm, int64_t ldb,
-               int64_t K, int64_t cols) {
-  for (int64_t q = 0; q < cols; q += kCols) {
-    v8 c00 = splat(0), c01 = splat(0), c10 = splat(0), c11 = splat(0);
-    v8 c20 = splat(0), c21 = splat(0), c30 = splat(0), c31 = splat(0);
-    const float* a = A;
-    const float* b = Bm + q;
-    for (int64_t k = 0; k < K; ++k, a += lda, b += ldb) {
-      const v8 b0 = load(b), b1 = load(b + 8);
-      const v8 a0 = splat(a[0]), a1 = splat(a[1]), a2 = splat(a[2]), a3 = splat(a[3]);
-      c00 += a0 * b0; c01 += a0 * b1;
-      c10 += a1 * b0; c11 += a1 * b1;
-      c20 += a2 * b0; c21 += a2 * b1;
-      c30 += a3 * b0; c31 += a3 * b1;
-    }
-    store(C + q, c00); store(C + q + 8, c01);
-    store(C + ldc + q, c10); store(C + ldc + q + 8, c11);
-    store(C + 2 * ldc + q, c20); store(C + 2 * ldc + q + 8, c21);
-    store(C + 3 * ldc + q, c30); store(C + 3 * ldc + q + 8, c31);
-  }
-}
 
 struct Geometry {
   int64_t B, N, h, w, C, th, tw;

@@ -96,6 +96,14 @@ TSR_API int tsr_mix_backward_cuda(float* grad_logits, const float* grad_out, con
                           const float* p, const float* templates, int64_t B, int64_t N, int64_t h,
                           int64_t w, int64_t C, int64_t th, int64_t tw, float beta, void* stream);
 
+/* ---- nearest templates (classic matching) ------------------------------------------------------
+ * queries M x D and refs N x D, row-major: for each query the L refs with the smallest squared
+ * Euclidean distance, ascending (equal distances: lower index first). index: M x L; distance:
+ * M x L, or NULL when not wanted. 1 <= L <= N.                                                    */
+
+TSR_API int tsr_nearest_cpu(int32_t* index, float* distance, const float* queries, int64_t M,
+                            const float* refs, int64_t N, int64_t D, int64_t L);
+
 #ifdef __cplusplus
 }
 #endif

@@ -75,4 +75,8 @@ final class NativeOps {
             @Cast("const float*") long logits, @Cast("const float*") long p,
             @Cast("const float*") long templates, long B, long N, long h, long w, long C, long th,
             long tw, float beta, @Cast("void*") long stream);
+
+    static native int tsr_nearest_cpu(@Cast("int32_t*") int[] index, float[] distance,
+            @Cast("const float*") float[] queries, long M, @Cast("const float*") float[] refs, long N,
+            long D, long L);
 }

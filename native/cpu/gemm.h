@@ -1,0 +1,44 @@
+// The register-blocked micro-kernel shared by the CPU mix and nearest-template search: a 4-row by
+// 16-column tile of C = A^T B kept in eight 8-float accumulators (GCC vector extensions, AVX2
+// under -march=x86-64-v3), so each B value loaded serves 4 rows and each A value 16 columns.
+#pragma once
+
+#include <cstdint>
+
+namespace tsr {
+
+typedef float v8 __attribute__((vector_size(32), aligned(4)));  // 8 floats, unaligned access allowed
+
+constexpr int64_t kCols = 16;  // micro-kernel columns: two v8
+
+inline int64_t round_up(int64_t n, int64_t m) { return (n + m - 1) / m * m; }
+
+inline v8 load8(const float* p) { return *reinterpret_cast<const v8*>(p); }
+inline void store8(float* p, v8 v) { *reinterpret_cast<v8*>(p) = v; }
+inline v8 splat8(float x) { return v8{x, x, x, x, x, x, x, x}; }
+
+// C[m][0..cols) = sum_k A[k][m] * B[k][0..cols) for m in 0..4, where A is K x lda (row-minor:
+// the 4 rows of one k are adjacent) and B is K x ldb; cols is a multiple of 16. C is 4 x ldc.
+inline void micro_4xN(float* C, int64_t ldc, const float* A, int64_t lda, const float* B,
+                      int64_t ldb, int64_t K, int64_t cols) {
+  for (int64_t q = 0; q < cols; q += kCols) {
+    v8 c00 = splat8(0), c01 = splat8(0), c10 = splat8(0), c11 = splat8(0);
+    v8 c20 = splat8(0), c21 = splat8(0), c30 = splat8(0), c31 = splat8(0);
+    const float* a = A;
+    const float* b = B + q;
+    for (int64_t k = 0; k < K; ++k, a += lda, b += ldb) {
+      const v8 b0 = load8(b), b1 = load8(b + 8);
+      const v8 a0 = splat8(a[0]), a1 = splat8(a[1]), a2 = splat8(a[2]), a3 = splat8(a[3]);
+      c00 += a0 * b0; c01 += a0 * b1;
+      c10 += a1 * b0; c11 += a1 * b1;
+      c20 += a2 * b0; c21 += a2 * b1;
+      c30 += a3 * b0; c31 += a3 * b1;
+    }
+    store8(C + q, c00); store8(C + q + 8, c01);
+    store8(C + ldc + q, c10); store8(C + ldc + q + 8, c11);
+    store8(C + 2 * ldc + q, c20); store8(C + 2 * ldc + q + 8, c21);
+    store8(C + 3 * ldc + q, c30); store8(C + 3 * ldc + q + 8, c31);
+  }
+}
+
+}  // namespace tsr
