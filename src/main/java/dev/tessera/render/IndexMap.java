@@ -1,0 +1,312 @@
+package dev.tessera.render;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What every mode produces: one template per cell of a columns × rows grid (row-major), with a
+ * per-cell score (the match distance or loss; lower is better) and optionally a per-cell RGB tint
+ * offset applied when the tile is pasted. It names the template set by content hash and template
+ * names, so it can be re-rendered later and refused against a different set.
+ *
+ * <p>Saved as JSON ({@code .json}) or CSV ({@code .csv}, one line per cell); both reload exactly.
+ */
+public final class IndexMap {
+    static final String FORMAT = "tessera-index-map";
+    static final int VERSION = 1;
+
+    private final int columns;
+    private final int rows;
+    private final int cellSize;
+    private final int[] templates;
+    private final float[] scores;
+    private final float[] tints;
+    private final String templateSetHash;
+    private final List<String> templateNames;
+
+    /**
+     * @param cellSize source-image pixels per cell side (what the grid was analysed at)
+     * @param tints 3 floats per cell (RGB offsets in 0..255 units), or null for none
+     */
+    public IndexMap(int columns, int rows, int cellSize, int[] templates, float[] scores, float[] tints,
+            String templateSetHash, List<String> templateNames) {
+        if (columns < 1 || rows < 1) throw new IllegalArgumentException("index map: grid " + columns + "x" + rows + " is empty");
+        int cells = Math.multiplyExact(columns, rows);
+        if (templates.length != cells || scores.length != cells)
+            throw new IllegalArgumentException("index map: " + cells + " cells but " + templates.length + " templates and "
+                    + scores.length + " scores");
+        if (tints != null && tints.length != 3 * cells)
+            throw new IllegalArgumentException("index map: " + cells + " cells need " + 3 * cells + " tint values, got " + tints.length);
+        for (int i = 0; i < cells; i++)
+            if (templates[i] < 0 || templates[i] >= templateNames.size())
+                throw new IllegalArgumentException("index map: cell " + i + " (row " + i / columns + ", column " + i % columns
+                        + ") uses template " + templates[i] + " but the set has " + templateNames.size() + " (0.."
+                        + (templateNames.size() - 1) + ")");
+        this.columns = columns;
+        this.rows = rows;
+        this.cellSize = cellSize;
+        this.templates = templates.clone();
+        this.scores = scores.clone();
+        this.tints = tints == null ? null : tints.clone();
+        this.templateSetHash = templateSetHash;
+        this.templateNames = List.copyOf(templateNames);
+    }
+
+    public int columns() {
+        return columns;
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int cells() {
+        return columns * rows;
+    }
+
+    public int cellSize() {
+        return cellSize;
+    }
+
+    public int template(int row, int column) {
+        return templates[row * columns + column];
+    }
+
+    public int template(int cell) {
+        return templates[cell];
+    }
+
+    public float score(int cell) {
+        return scores[cell];
+    }
+
+    public boolean hasTint() {
+        return tints != null;
+    }
+
+    /** RGB offset of a cell (channel 0..2), 0 when the map has no tint. */
+    public float tint(int cell, int channel) {
+        return tints == null ? 0f : tints[3 * cell + channel];
+    }
+
+    public String templateSetHash() {
+        return templateSetHash;
+    }
+
+    public List<String> templateNames() {
+        return templateNames;
+    }
+
+    /** Number of distinct templates used. */
+    public int distinctTemplates() {
+        return (int) Arrays.stream(templates).distinct().count();
+    }
+
+    /** How often each template 0..N-1 is used. */
+    public int[] uses() {
+        int[] uses = new int[templateNames.size()];
+        for (int t : templates) uses[t]++;
+        return uses;
+    }
+
+    /** Throws unless this map was made with the template set identified by {@code hash}. */
+    public void requireTemplateSet(String hash, String setDescription) {
+        if (!templateSetHash.equals(hash))
+            throw new IllegalArgumentException("index map was made with template set " + shortHash(templateSetHash)
+                    + " but " + setDescription + " is " + shortHash(hash) + "; render it with the set it was made with");
+    }
+
+    private static String shortHash(String h) {
+        return h.length() > 12 ? h.substring(0, 12) : h;
+    }
+
+    // ---- files --------------------------------------------------------------------------------
+
+    /** Writes JSON or CSV by the file's extension, atomically (temporary file, then rename). */
+    public void save(Path file) {
+        boolean csv = isCsv(file);
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".part");
+            try {
+                try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                    if (csv) writeCsv(w);
+                    else gson().toJson(toJson(), w);
+                }
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write index map " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a map saved by {@link #save}; malformed content is an IOException naming the file and what is wrong. */
+    public static IndexMap load(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IOException(file + ": no such index map");
+        try {
+            return isCsv(file) ? readCsv(file) : fromJson(gson().fromJson(Files.readString(file), Json.class), file);
+        } catch (JsonParseException | IllegalArgumentException | IndexOutOfBoundsException | NullPointerException e) {
+            throw new IOException(file + ": not a valid Tessera index map (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static boolean isCsv(Path file) {
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv");
+    }
+
+    private static Gson gson() {
+        return new GsonBuilder().serializeSpecialFloatingPointValues().create();
+    }
+
+    /** The JSON layout. */
+    static final class Json {
+        String format;
+        int version;
+        int columns;
+        int rows;
+        int cellSize;
+        String templateSetHash;
+        List<String> templateNames;
+        int[] templates;
+        float[] scores;
+        float[] tints;
+    }
+
+    private Json toJson() {
+        Json j = new Json();
+        j.format = FORMAT;
+        j.version = VERSION;
+        j.columns = columns;
+        j.rows = rows;
+        j.cellSize = cellSize;
+        j.templateSetHash = templateSetHash;
+        j.templateNames = templateNames;
+        j.templates = templates;
+        j.scores = scores;
+        j.tints = tints;
+        return j;
+    }
+
+    private static IndexMap fromJson(Json j, Path file) throws IOException {
+        if (j == null || !FORMAT.equals(j.format)) throw new IOException(file + ": not a Tessera index map (no \"format\": \"" + FORMAT + "\")");
+        if (j.version > VERSION)
+            throw new IOException(file + ": index map format version " + j.version + " is newer than this Tessera reads (" + VERSION + "); upgrade Tessera");
+        return new IndexMap(j.columns, j.rows, j.cellSize, j.templates, j.scores, j.tints, j.templateSetHash, j.templateNames);
+    }
+
+    // CSV: '#'-comment header with the grid and the set, then "row,column,template,name,score[,tint_r,tint_g,tint_b]".
+    private void writeCsv(Writer w) throws IOException {
+        w.write("# " + FORMAT + " " + VERSION + "\n");
+        w.write("# grid " + columns + " " + rows + " " + cellSize + "\n");
+        w.write("# set " + templateSetHash + " " + templateNames.size() + "\n");
+        for (String name : templateNames) w.write("# name " + quote(name) + "\n");
+        w.write(tints == null ? "row,column,template,name,score\n" : "row,column,template,name,score,tint_r,tint_g,tint_b\n");
+        for (int i = 0; i < cells(); i++) {
+            w.write((i / columns) + "," + (i % columns) + "," + templates[i] + "," + quote(templateNames.get(templates[i])) + ","
+                    + Float.toString(scores[i]));
+            if (tints != null) w.write("," + tints[3 * i] + "," + tints[3 * i + 1] + "," + tints[3 * i + 2]);
+            w.write("\n");
+        }
+    }
+
+    private static IndexMap readCsv(Path file) throws IOException {
+        int columns = -1, rows = -1, cellSize = -1, setSize = -1;
+        String hash = null;
+        List<String> names = new ArrayList<>();
+        int[] templates = null;
+        float[] scores = null, tints = null;
+        int line = 0;
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String s = r.readLine();
+            line++;
+            if (s == null || !s.startsWith("# " + FORMAT + " ")) throw new IOException(file + ": not a Tessera index map CSV");
+            if (Integer.parseInt(s.substring(FORMAT.length() + 3).trim()) > VERSION)
+                throw new IOException(file + ": index map format is newer than this Tessera reads; upgrade Tessera");
+            while ((s = r.readLine()) != null) {
+                line++;
+                if (s.startsWith("# grid ")) {
+                    String[] f = s.substring(7).trim().split(" ");
+                    columns = Integer.parseInt(f[0]);
+                    rows = Integer.parseInt(f[1]);
+                    cellSize = Integer.parseInt(f[2]);
+                    int cells = Math.multiplyExact(columns, rows);
+                    templates = new int[cells];
+                    scores = new float[cells];
+                    Arrays.fill(templates, -1);
+                } else if (s.startsWith("# set ")) {
+                    String[] f = s.substring(6).trim().split(" ");
+                    hash = f[0];
+                    setSize = Integer.parseInt(f[1]);
+                } else if (s.startsWith("# name ")) {
+                    names.add(unquote(s.substring(7)));
+                } else if (s.startsWith("row,")) {
+                    if (s.endsWith("tint_b")) tints = new float[3 * templates.length];
+                } else if (!s.isEmpty()) {
+                    List<String> f = splitCsv(s);
+                    int cell = Integer.parseInt(f.get(0)) * columns + Integer.parseInt(f.get(1));
+                    if (Integer.parseInt(f.get(1)) >= columns) throw new IOException(file + ":" + line + ": column out of range");
+                    templates[cell] = Integer.parseInt(f.get(2));
+                    scores[cell] = Float.parseFloat(f.get(4));
+                    if (tints != null)
+                        for (int c = 0; c < 3; c++) tints[3 * cell + c] = Float.parseFloat(f.get(5 + c));
+                }
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IOException(file + ":" + line + ": " + e.getMessage(), e);
+        }
+        if (templates == null || hash == null) throw new IOException(file + ": missing '# grid' or '# set' header line");
+        if (names.size() != setSize) throw new IOException(file + ": header says " + setSize + " templates but names " + names.size());
+        for (int i = 0; i < templates.length; i++)
+            if (templates[i] < 0) throw new IOException(file + ": no line for cell " + i + " (row " + i / columns + ", column " + i % columns + ")");
+        return new IndexMap(columns, rows, cellSize, templates, scores, tints, hash, names);
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\"", "\"\"") + "\"";
+    }
+
+    private static String unquote(String s) {
+        s = s.trim();
+        if (s.length() < 2 || s.charAt(0) != '"' || s.charAt(s.length() - 1) != '"') throw new IllegalArgumentException("unquoted name " + s);
+        return s.substring(1, s.length() - 1).replace("\"\"", "\"");
+    }
+
+    /** RFC 4180 fields: quoted fields may hold commas and doubled quotes. */
+    private static List<String> splitCsv(String s) {
+        List<String> out = new ArrayList<>();
+        StringBuilder f = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < s.length() && s.charAt(i + 1) == '"') {
+                    f.append('"');
+                    i++;
+                } else if (c == '"') quoted = false;
+                else f.append(c);
+            } else if (c == '"') quoted = true;
+            else if (c == ',') {
+                out.add(f.toString());
+                f.setLength(0);
+            } else f.append(c);
+        }
+        out.add(f.toString());
+        return out;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.tessera.render;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class IndexMapTest {
+    static IndexMap random(SplittableRandom rnd, boolean tint) {
+        int cols = 1 + rnd.nextInt(20), rows = 1 + rnd.nextInt(20), n = 1 + rnd.nextInt(50);
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < n; i++) names.add(i % 7 == 3 ? "a \"quoted\", name " + i : "t" + i);
+        int[] t = new int[cols * rows];
+        float[] s = new float[cols * rows], tints = tint ? new float[3 * cols * rows] : null;
+        for (int i = 0; i < t.length; i++) {
+            t[i] = rnd.nextInt(n);
+            s[i] = (float) rnd.nextGaussian();
+            if (tint) for (int c = 0; c < 3; c++) tints[3 * i + c] = (float) (rnd.nextDouble() * 40 - 20);
+        }
+        return new IndexMap(cols, rows, 8, t, s, tints, "abc123", names);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"map.json", "map.csv", "tinted.json", "tinted.csv"})
+    void indexMapRoundTrips(String name, @TempDir Path dir) throws IOException {
+        IndexMap m = random(new SplittableRandom(), name.startsWith("tinted"));
+        Path file = dir.resolve(name);
+        m.save(file);
+        IndexMap back = IndexMap.load(file);
+        assertEquals(m.columns(), back.columns());
+        assertEquals(m.rows(), back.rows());
+        assertEquals(m.cellSize(), back.cellSize());
+        assertEquals(m.templateSetHash(), back.templateSetHash());
+        assertEquals(m.templateNames(), back.templateNames());
+        assertEquals(m.hasTint(), back.hasTint());
+        for (int i = 0; i < m.cells(); i++) {
+            assertEquals(m.template(i), back.template(i));
+            assertEquals(m.score(i), back.score(i));
+            for (int c = 0; c < 3; c++) assertEquals(m.tint(i, c), back.tint(i, c));
+        }
+        assertArrayEquals(m.uses(), back.uses());
+    }
+
+    @Test
+    void outOfRangeTemplateIdsAreRefusedWithTheCell(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("bad.json");
+        Files.writeString(file, "{\"format\":\"tessera-index-map\",\"version\":1,\"columns\":2,\"rows\":1,\"cellSize\":8,"
+                + "\"templateSetHash\":\"x\",\"templateNames\":[\"a\",\"b\"],\"templates\":[0,5],\"scores\":[0,0]}");
+        IOException e = assertThrows(IOException.class, () -> IndexMap.load(file));
+        assertTrue(e.getMessage().contains("cell 1") && e.getMessage().contains("template 5"), e.getMessage());
+    }
+
+    @Test
+    void newerFormatsAndOtherFilesAreRefused(@TempDir Path dir) throws IOException {
+        Path newer = dir.resolve("newer.json");
+        Files.writeString(newer, "{\"format\":\"tessera-index-map\",\"version\":99}");
+        assertTrue(assertThrows(IOException.class, () -> IndexMap.load(newer)).getMessage().contains("newer"));
+        Path junk = dir.resolve("junk.csv");
+        Files.writeString(junk, "hello,world\n");
+        assertThrows(IOException.class, () -> IndexMap.load(junk));
+        Path truncated = dir.resolve("trunc.json");
+        Files.writeString(truncated, "{\"format\":\"tessera-index-map\",\"version\":1,\"columns\":");
+        assertThrows(IOException.class, () -> IndexMap.load(truncated));
+    }
+
+    @Test
+    void aMapNamesItsTemplateSet() {
+        IndexMap m = random(new SplittableRandom(), false);
+        m.requireTemplateSet("abc123", "the set");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.requireTemplateSet("zzz", "set 'glyphs'"));
+        assertTrue(e.getMessage().contains("set 'glyphs'"), e.getMessage());
+    }
+}
