@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Measure a mosaic as it is seen: PSNR (RGB), SSIM (luma) and CIEDE2000 at viewing distance.",
-                "The mosaic (any size at least the input's, same aspect ratio) is area-downscaled to the input's",
-                "size, then both to 1/2 and 1/4. Conventions: docs/quality.md."},
+                "The mosaic (any size at least the input's, same aspect ratio) is area-downscaled to the input's size, "
+                        + "then both to 1/2 and 1/4. Conventions: docs/quality.md."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:measured", "2:usage error", "3:an input file is missing, unreadable or the wrong shape"})
 final class EvalCommand implements Callable<Integer> {
