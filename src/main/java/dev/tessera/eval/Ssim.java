@@ -10,7 +10,7 @@ package dev.tessera.eval;
  * pre-downscaling of large images is not applied, because the caller chooses the viewing scale.
  */
 public final class Ssim {
-    /** Window side: 2·round(3.5σ) + 1 with σ = 1.5, the paper's 11×11. */
+    /** Window side: the paper's 11×11, the Gaussian cut at 3.5σ as scikit-image does (2·⌊3.5σ + ½⌋ + 1). */
     public static final int WINDOW = 11;
     /** Window spread, from the paper: wide enough for structure, narrow enough to stay local. */
     public static final double SIGMA = 1.5;
