@@ -1,13 +1,23 @@
 package dev.tessera.image;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -24,6 +34,71 @@ public final class Images {
         if (img == null) throw new IOException(file + ": not an image ImageIO can read (PNG, JPEG, GIF, BMP)");
         if (img.getWidth() < 1 || img.getHeight() < 1) throw new IOException(file + ": image has no pixels");
         return img;
+    }
+
+    /**
+     * Decodes an image file like {@link #read}, but refuses one the decoder had to patch: a
+     * truncated JPEG decodes "successfully" with its missing part grey, and only a decoder warning
+     * tells. Meant for template libraries, where a half-grey photo would quietly become a template.
+     */
+    public static BufferedImage readIntact(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) throw new IOException(file + ": cannot open for reading");
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext())
+                throw new IOException(file + ": not an image ImageIO can read (PNG, JPEG, GIF, BMP)");
+            ImageReader reader = readers.next();
+            List<String> warnings = new ArrayList<>();
+            reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+            try {
+                reader.setInput(in);
+                BufferedImage img = reader.read(0);
+                if (!warnings.isEmpty())
+                    throw new IOException(file + ": damaged image (" + warnings.get(0) + "); re-export it or remove it");
+                if (img.getWidth() < 1 || img.getHeight() < 1) throw new IOException(file + ": image has no pixels");
+                return img;
+            } catch (RuntimeException e) {
+                // Decoders fed garbage throw unchecked exceptions (array bounds, bad Huffman tables).
+                throw new IOException(file + ": damaged image (" + e + ")", e);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) throw e;
+            throw new IOException(file + ": cannot decode (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * The picture with pixels that {@code getRGB} reads as stored. Java's decoders tag grey PNGs
+     * and JPEGs as linear grey, so {@code getRGB} "converts" them to sRGB and brightens mid-greys
+     * (128 reads as 188); grey files are sRGB-coded in practice. Returns an RGB copy for 8- and
+     * 16-bit grey images (with alpha if they have it) and the image itself otherwise.
+     */
+    public static BufferedImage srgb(BufferedImage img) {
+        ColorModel cm = img.getColorModel();
+        int transfer = cm.getTransferType();
+        if (!(cm instanceof ComponentColorModel) || cm.getColorSpace().getType() != ColorSpace.TYPE_GRAY
+                || (transfer != DataBuffer.TYPE_BYTE && transfer != DataBuffer.TYPE_USHORT)) return img;
+        int w = img.getWidth(), h = img.getHeight();
+        boolean alpha = cm.hasAlpha();
+        float greyScale = 255f / ((1 << cm.getComponentSize(0)) - 1);
+        float alphaScale = alpha ? 255f / ((1 << cm.getComponentSize(1)) - 1) : 0f;
+        BufferedImage out = new BufferedImage(w, h, alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+        Raster raster = img.getRaster();
+        int[] grey = new int[w], opacity = new int[w], row = new int[w];
+        for (int y = 0; y < h; y++) {
+            raster.getSamples(0, y, w, 1, 0, grey);
+            if (alpha) raster.getSamples(0, y, w, 1, 1, opacity);
+            for (int x = 0; x < w; x++) {
+                int v = Math.round(grey[x] * greyScale);
+                int a = alpha ? Math.round(opacity[x] * alphaScale) : 255;
+                row[x] = (a << 24) | (v << 16) | (v << 8) | v;
+            }
+            out.setRGB(0, y, w, 1, row, 0, w);
+        }
+        return out;
     }
 
     /** 1×3×H×W float32 RGB 0..255 (alpha, if any, is ignored). */
