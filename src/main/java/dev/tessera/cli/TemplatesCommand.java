@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code tessera templates}: the template-set jobs are its subcommands. */
 @Command(name = "templates", mixinStandardHelpOptions = true,
         description = {"List, preview and prepare template sets (glyphs, emoji, photo tiles).",
-                "Choose the set with --glyphs [CHARS], --dir DIR, --grid IMAGE --cells WxH or --set PREPARED."},
+                "Choose the set with --glyphs [CHARS], --dir DIR, --grid IMAGE --grid-tiles WxH or --set PREPARED."},
         subcommands = {TemplatesListCommand.class, TemplatesPreviewCommand.class, TemplatesPrepareCommand.class})
 final class TemplatesCommand implements Runnable {
     @CommandLine.Spec

@@ -37,14 +37,18 @@ final class TemplatesSourceOptions {
         @Option(names = "--dir", paramLabel = "DIR", description = "A folder of pictures (photos, emoji PNGs), one template each.")
         Path dir;
 
-        @Option(names = "--grid", paramLabel = "IMAGE", description = "One picture cut into --cells.")
+        @Option(names = "--grid", paramLabel = "IMAGE", description = "One picture cut into --grid-tiles.")
         Path grid;
 
         @Option(names = "--set", paramLabel = "PREPARED", description = "A set saved by `tessera templates prepare`.")
         Path set;
+
+        @Option(names = {"-t", "--templates"}, paramLabel = "SET",
+                description = "Shorthand: 'glyphs' (the method's 62), a prepared set's folder, or a folder of pictures.")
+        String templates;
     }
 
-    @Option(names = "--cells", paramLabel = "WxH", description = "Columns x rows of the --grid, e.g. 16x8.")
+    @Option(names = "--grid-tiles", paramLabel = "WxH", description = "Columns x rows of the --grid, e.g. 16x8.")
     String cells;
 
     @Option(names = "--font", paramLabel = "FILE", description = "TrueType/OpenType font for glyphs (default: bundled DejaVu Sans Mono).")
@@ -76,9 +80,10 @@ final class TemplatesSourceOptions {
     /** Builds the chosen set; progress and warnings go to {@code err}. */
     TemplateSet load(PrintWriter err) throws IOException {
         Source s = source;
+        if (s.templates != null) resolveShorthand(s);
         boolean glyphs = s.dir == null && s.grid == null && s.set == null;
         if (!glyphs && (font != null || foregrounds != null)) fail("--font and --foreground apply to glyph sets only");
-        if (s.grid == null && cells != null) fail("--cells applies to --grid only");
+        if (s.grid == null && cells != null) fail("--grid-tiles applies to --grid only");
         if (s.set != null) return TemplateSet.open(s.set);
         int paper = colour("--background", background);
         if (s.dir != null) {
@@ -88,7 +93,7 @@ final class TemplatesSourceOptions {
             return dir.build();
         }
         if (s.grid != null) {
-            if (cells == null) fail("--grid needs --cells WxH (columns x rows), e.g. --cells 16x8");
+            if (cells == null) fail("--grid needs --grid-tiles WxH (columns x rows), e.g. --grid-tiles 16x8");
             String[] wh = cells.toLowerCase(Locale.ROOT).split("x");
             int columns = 0, rows = 0;
             try {
@@ -99,7 +104,7 @@ final class TemplatesSourceOptions {
             } catch (NumberFormatException e) {
                 columns = 0;
             }
-            if (columns < 1 || rows < 1) fail("--cells '" + cells + "' is not WxH with positive numbers, e.g. 16x8");
+            if (columns < 1 || rows < 1) fail("--grid-tiles '" + cells + "' is not WxH with positive numbers, e.g. 16x8");
             return new ImageGridSource(s.grid, columns, rows).fit(fit()).background(paper)
                     .analysisSize(analysisSize).sizes(sizes).build();
         }
@@ -111,6 +116,16 @@ final class TemplatesSourceOptions {
             source.foregrounds(inks);
         }
         return source.build();
+    }
+
+    /** --templates SET: the word 'glyphs', a prepared set (a folder with manifest.json), or a folder of pictures. */
+    private void resolveShorthand(Source s) {
+        Path p = Path.of(s.templates);
+        if (s.templates.equals("glyphs")) s.glyphs = "";
+        else if (java.nio.file.Files.isRegularFile(p.resolve("manifest.json"))) s.set = p;
+        else if (java.nio.file.Files.isDirectory(p)) s.dir = p;
+        else fail("--templates '" + s.templates + "': not 'glyphs', a prepared set or a folder of pictures"
+                + (java.nio.file.Files.isRegularFile(p) ? " (to cut one picture into tiles use --grid " + p + " --grid-tiles WxH)" : ""));
     }
 
     private TileFit fit() {

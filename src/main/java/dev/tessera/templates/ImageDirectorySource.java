@@ -3,6 +3,7 @@ package dev.tessera.templates;
 import dev.tessera.image.Images;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
+import dev.tessera.batch.ProgressBar;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.PrintWriter;

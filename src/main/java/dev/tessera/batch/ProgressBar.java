@@ -1,4 +1,4 @@
-package dev.tessera.templates;
+package dev.tessera.batch;
 
 import java.io.PrintWriter;
 
@@ -7,7 +7,7 @@ import java.io.PrintWriter;
  * ten times a second, so thousands of steps cost nothing; warnings are printed on lines of their
  * own above it.
  */
-final class ProgressBar {
+public final class ProgressBar {
     private static final int WIDTH = 30;
     private static final long REDRAW_NS = 100_000_000L;
 
@@ -19,27 +19,27 @@ final class ProgressBar {
     private long drawnNs;
     private int drawnLength;
 
-    ProgressBar(PrintWriter out, String label, int total) {
+    public ProgressBar(PrintWriter out, String label, int total) {
         this.out = out;
         this.label = label;
         this.total = total;
     }
 
-    synchronized void step() {
+    public synchronized void step() {
         done++;
         long now = System.nanoTime();
         if (now - drawnNs >= REDRAW_NS || done == total) draw(now);
     }
 
     /** Prints a line above the bar. */
-    synchronized void warn(String line) {
+    public synchronized void warn(String line) {
         clear();
         out.println(line);
         draw(System.nanoTime());
     }
 
     /** Leaves the bar complete on its own line. */
-    synchronized void finish() {
+    public synchronized void finish() {
         draw(System.nanoTime());
         out.println();
         out.flush();
@@ -58,7 +58,8 @@ final class ProgressBar {
                 .append(label).append(" [").append("#".repeat(filled)).append("-".repeat(WIDTH - filled)).append("] ")
                 .append(done).append('/').append(total)
                 .append(String.format(" %3d%%", total == 0 ? 100 : 100L * done / total));
-        if (done > 0 && done < total) line.append(String.format(" %.0f/s ETA %.0fs", rate, (total - done) / rate));
+        if (done > 0 && done < total)
+            line.append(String.format(rate < 10 ? " %.1f/s ETA %.0fs" : " %.0f/s ETA %.0fs", rate, (total - done) / rate));
         else if (done == total) line.append(String.format(" in %.1fs", seconds));
         String text = line.toString();
         out.print("\r" + text + " ".repeat(Math.max(0, drawnLength - text.length())));
