@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -25,6 +26,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * Images as tensors: RGB, float32, 0..255, 1×3×H×W (the method's input convention), and back.
  */
 public final class Images {
+    /** Decoder warnings that mean pixels are missing: the JDK's libjpeg, TwelveMonkeys, PNG. */
+    private static final Pattern TRUNCATED = Pattern.compile("(?i)premature end|truncat|missing eoi|unexpected end");
+
     private Images() {}
 
     /** Decodes an image file; an unreadable or non-image file is an {@link IOException} naming it. */
@@ -37,9 +41,11 @@ public final class Images {
     }
 
     /**
-     * Decodes an image file like {@link #read}, but refuses one the decoder had to patch: a
-     * truncated JPEG decodes "successfully" with its missing part grey, and only a decoder warning
-     * tells. Meant for template libraries, where a half-grey photo would quietly become a template.
+     * Decodes an image file like {@link #read}, but refuses a truncated one: a JPEG cut short
+     * decodes "successfully" with its missing part grey, and only a decoder warning tells. Meant
+     * for template libraries, where a half-grey photo would quietly become a template. Other
+     * decoder warnings (a CMYK JPEG without ICC profile, stray bytes between markers) leave the
+     * picture whole and are not refused.
      */
     public static BufferedImage readIntact(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
@@ -54,8 +60,9 @@ public final class Images {
             try {
                 reader.setInput(in);
                 BufferedImage img = reader.read(0);
-                if (!warnings.isEmpty())
-                    throw new IOException(file + ": damaged image (" + warnings.get(0) + "); re-export it or remove it");
+                for (String warning : warnings)
+                    if (TRUNCATED.matcher(warning).find())
+                        throw new IOException(file + ": damaged image (" + warning + "); re-export it or remove it");
                 if (img.getWidth() < 1 || img.getHeight() < 1) throw new IOException(file + ": image has no pixels");
                 return img;
             } catch (RuntimeException e) {

@@ -71,7 +71,9 @@ final class PreparedSetFormat {
         if (Files.exists(target) && !isPreparedSet(target))
             throw new IOException(folder + " exists and is not a prepared template set; choose a new folder");
         Files.createDirectories(target.getParent());
-        Path staging = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".");
+        // Not createTempDirectory: its owner-only permissions would stay with the moved folder.
+        Path staging = Files.createDirectory(target.resolveSibling("." + target.getFileName() + ".part-" + ProcessHandle.current().pid()
+                + "-" + System.nanoTime()));
         try {
             Manifest m = manifest(set);
             for (int size : set.preparedSizes()) {
