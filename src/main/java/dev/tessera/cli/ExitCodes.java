@@ -20,7 +20,7 @@ final class ExitCodes implements CommandLine.IExecutionExceptionHandler {
         boolean debug = asksForDebug(parsed);
         int code = codeFor(e);
         String message = e.getMessage() != null ? e.getMessage() : e.toString();
-        cli.getErr().println("tessera " + cli.getCommandName() + ": " + (code == INTERNAL ? "internal error: " : "") + message);
+        cli.getErr().println(cli.getCommandSpec().qualifiedName() + ": " + (code == INTERNAL ? "internal error: " : "") + message);
         if (debug) e.printStackTrace(cli.getErr());
         else if (code == INTERNAL) cli.getErr().println("(run again with --debug for the stack trace)");
         return code;

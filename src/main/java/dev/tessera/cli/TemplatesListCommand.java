@@ -19,19 +19,14 @@ final class TemplatesListCommand implements Callable<Integer> {
     TemplatesSourceOptions source;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        try {
-            TemplateSet set = source.load(spec.commandLine().getErr());
-            out.println(set.description());
-            out.println("templates " + set.count() + ", analysis " + set.analysisSize() + " px, prepared sizes " + set.preparedSizes());
-            out.println("hash " + set.contentHash());
-            for (int i = 0; i < set.count(); i++) out.println(i + "\t" + set.id(i) + "\t" + set.name(i));
-            out.flush();
-            return 0;
-        } catch (IOException | IllegalArgumentException e) {
-            spec.commandLine().getErr().println("tessera templates list: " + e.getMessage());
-            return 1;
-        }
+        TemplateSet set = source.load(spec.commandLine().getErr());
+        out.println(set.description());
+        out.println("templates " + set.count() + ", analysis " + set.analysisSize() + " px, prepared sizes " + set.preparedSizes());
+        out.println("hash " + set.contentHash());
+        for (int i = 0; i < set.count(); i++) out.println(i + "\t" + set.id(i) + "\t" + set.name(i));
+        out.flush();
+        return 0;
     }
 }

@@ -26,18 +26,13 @@ final class TemplatesPrepareCommand implements Callable<Integer> {
     Path output;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        try {
-            TemplateSet set = source.load(spec.commandLine().getErr());
-            set.save(output);
-            out.println("prepared " + output + ": " + set.description());
-            out.println("templates " + set.count() + ", sizes " + set.preparedSizes() + ", hash " + set.contentHash());
-            out.flush();
-            return 0;
-        } catch (IOException | IllegalArgumentException e) {
-            spec.commandLine().getErr().println("tessera templates prepare: " + e.getMessage());
-            return 1;
-        }
+        TemplateSet set = source.load(spec.commandLine().getErr());
+        set.save(output);
+        out.println("prepared " + output + ": " + set.description());
+        out.println("templates " + set.count() + ", sizes " + set.preparedSizes() + ", hash " + set.contentHash());
+        out.flush();
+        return 0;
     }
 }

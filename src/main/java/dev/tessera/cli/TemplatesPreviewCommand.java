@@ -34,17 +34,12 @@ final class TemplatesPreviewCommand implements Callable<Integer> {
     int columns;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        try {
-            TemplateSet set = source.load(spec.commandLine().getErr());
-            Images.write(ContactSheet.of(set, tileSize, columns), output);
-            out.println("wrote " + output + ": " + set.count() + " templates at " + tileSize + " px (" + set.description() + ")");
-            out.flush();
-            return 0;
-        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-            spec.commandLine().getErr().println("tessera templates preview: " + e.getMessage());
-            return 1;
-        }
+        TemplateSet set = source.load(spec.commandLine().getErr());
+        Images.write(ContactSheet.of(set, tileSize, columns), output);
+        out.println("wrote " + output + ": " + set.count() + " templates at " + tileSize + " px (" + set.description() + ")");
+        out.flush();
+        return 0;
     }
 }

@@ -66,17 +66,17 @@ class TemplatesCommandTest {
 
         Path sheet = dir.resolve("sheet.png");
         TestPictures.write(TestPictures.flat(60, 40, BufferedImage.TYPE_INT_RGB, 0x336699), "png", sheet);
-        assertEquals(0, run("templates", "list", "--grid", sheet.toString(), "--cells", "3x2"), err.toString());
+        assertEquals(0, run("templates", "list", "--grid", sheet.toString(), "--grid-tiles", "3x2"), err.toString());
         assertTrue(out.toString().contains("templates 6,") && out.toString().contains("\tr1c2\t"), out.toString());
 
         assertEquals(2, run("templates", "list", "--grid", sheet.toString()));
-        assertTrue(err.toString().contains("--grid needs --cells"), err.toString());
+        assertTrue(err.toString().contains("--grid needs --grid-tiles"), err.toString());
         assertEquals(2, run("templates", "list", "--glyphs", "--background", "mauve-ish"));
         assertTrue(err.toString().contains("--background 'mauve-ish' is not a colour"), err.toString());
         assertEquals(2, run("templates", "list", "--dir", dir.toString(), "--font", "x.ttf"));
-        assertEquals(1, run("templates", "list", "--glyphs", "AA"));
+        assertEquals(3, run("templates", "list", "--glyphs", "AA"));
         assertTrue(err.toString().contains("tessera templates list: character 'A' (U+0041) is listed twice"), err.toString());
-        assertEquals(1, run("templates", "list", "--set", dir.toString()));
+        assertEquals(3, run("templates", "list", "--set", dir.toString()));
         assertTrue(err.toString().contains("not a prepared template set"), err.toString());
     }
 }
