@@ -42,19 +42,10 @@ public final class ClassicMatcher {
             new RepetitionLimits(grid, options.minDistance(), options.maxUses(), templates.count)
                     .assign(cells, templates, choice, score);
         }
-        float[] tints = options.tint() > 0 ? tints(cells, choice) : null;
-        IndexMap map = new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), choice, score, tints,
-                set.contentHash(), set.names());
+        float tint = (float) options.tint();
+        IndexMap map = new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), choice, score, tint,
+                tint > 0 ? cells.meanRgb : null, set.contentHash(), set.names());
         return new Match(map, grid, tone);
-    }
-
-    /** Offsets that move each pasted tile's mean colour a fraction {@code tint} of the way to its cell's. */
-    private float[] tints(ColourSignatures cells, int[] choice) {
-        float a = (float) options.tint();
-        float[] t = new float[3 * choice.length];
-        for (int i = 0; i < choice.length; i++)
-            for (int c = 0; c < 3; c++) t[3 * i + c] = a * (cells.meanRgb[3 * i + c] - templates.meanRgb[3 * choice[i] + c]);
-        return t;
     }
 
     public TemplateSet templateSet() {

@@ -31,13 +31,22 @@ public final class Images {
 
     private Images() {}
 
-    /** Decodes an image file; an unreadable or non-image file is an {@link IOException} naming it. */
+    /**
+     * Decodes an image file, with grey images read as stored (see {@link #srgb}); an unreadable or
+     * non-image file is an {@link IOException} naming it.
+     */
     public static BufferedImage read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
-        BufferedImage img = ImageIO.read(file.toFile());
+        BufferedImage img;
+        try {
+            img = ImageIO.read(file.toFile());
+        } catch (RuntimeException e) {
+            // Decoders fed garbage throw unchecked exceptions (array bounds, bad Huffman tables).
+            throw new IOException(file + ": damaged image (" + e + ")", e);
+        }
         if (img == null) throw new IOException(file + ": not an image ImageIO can read (PNG, JPEG, GIF, BMP)");
         if (img.getWidth() < 1 || img.getHeight() < 1) throw new IOException(file + ": image has no pixels");
-        return img;
+        return srgb(img);
     }
 
     /**
@@ -64,7 +73,7 @@ public final class Images {
                     if (TRUNCATED.matcher(warning).find())
                         throw new IOException(file + ": damaged image (" + warning + "); re-export it or remove it");
                 if (img.getWidth() < 1 || img.getHeight() < 1) throw new IOException(file + ": image has no pixels");
-                return img;
+                return srgb(img);
             } catch (RuntimeException e) {
                 // Decoders fed garbage throw unchecked exceptions (array bounds, bad Huffman tables).
                 throw new IOException(file + ": damaged image (" + e + ")", e);

@@ -18,8 +18,9 @@ import java.util.Locale;
 
 /**
  * What every mode produces: one template per cell of a columns × rows grid (row-major), with a
- * per-cell score (the match distance or loss; lower is better) and optionally a per-cell RGB tint
- * offset applied when the tile is pasted. It names the template set by content hash and template
+ * per-cell score (the match distance or loss; lower is better) and optionally a tint: each cell's
+ * mean target colour and a strength A, so the renderer moves every pasted tile's mean colour a
+ * fraction A of the way to its cell's (computed from the tile at the size it is pasted). It names the template set by content hash and template
  * names, so it can be re-rendered later and refused against a different set.
  *
  * <p>Saved as JSON ({@code .json}) or CSV ({@code .csv}, one line per cell); both reload exactly.
@@ -33,23 +34,26 @@ public final class IndexMap {
     private final int cellSize;
     private final int[] templates;
     private final float[] scores;
-    private final float[] tints;
+    private final float tint;
+    private final float[] cellColours;
     private final String templateSetHash;
     private final List<String> templateNames;
 
     /**
      * @param cellSize source-image pixels per cell side (what the grid was analysed at)
-     * @param tints 3 floats per cell (RGB offsets in 0..255 units), or null for none
+     * @param tint strength 0..1 (0: tiles pasted as they are)
+     * @param cellColours each cell's mean target colour, 3 floats per cell (sRGB 0..255); null when tint is 0
      */
-    public IndexMap(int columns, int rows, int cellSize, int[] templates, float[] scores, float[] tints,
+    public IndexMap(int columns, int rows, int cellSize, int[] templates, float[] scores, float tint, float[] cellColours,
             String templateSetHash, List<String> templateNames) {
         if (columns < 1 || rows < 1) throw new IllegalArgumentException("index map: grid " + columns + "x" + rows + " is empty");
         int cells = Math.multiplyExact(columns, rows);
         if (templates.length != cells || scores.length != cells)
             throw new IllegalArgumentException("index map: " + cells + " cells but " + templates.length + " templates and "
                     + scores.length + " scores");
-        if (tints != null && tints.length != 3 * cells)
-            throw new IllegalArgumentException("index map: " + cells + " cells need " + 3 * cells + " tint values, got " + tints.length);
+        if (!(tint >= 0 && tint <= 1)) throw new IllegalArgumentException("index map: tint " + tint + " is not in 0..1");
+        if (tint > 0 && (cellColours == null || cellColours.length != 3 * cells))
+            throw new IllegalArgumentException("index map: a tint needs 3 cell colours per cell (" + 3 * cells + " values)");
         for (int i = 0; i < cells; i++)
             if (templates[i] < 0 || templates[i] >= templateNames.size())
                 throw new IllegalArgumentException("index map: cell " + i + " (row " + i / columns + ", column " + i % columns
@@ -60,7 +64,8 @@ public final class IndexMap {
         this.cellSize = cellSize;
         this.templates = templates.clone();
         this.scores = scores.clone();
-        this.tints = tints == null ? null : tints.clone();
+        this.tint = tint;
+        this.cellColours = tint > 0 ? cellColours.clone() : null;
         this.templateSetHash = templateSetHash;
         this.templateNames = List.copyOf(templateNames);
     }
@@ -93,13 +98,15 @@ public final class IndexMap {
         return scores[cell];
     }
 
-    public boolean hasTint() {
-        return tints != null;
+    /** Tint strength 0..1. */
+    public float tint() {
+        return tint;
     }
 
-    /** RGB offset of a cell (channel 0..2), 0 when the map has no tint. */
-    public float tint(int cell, int channel) {
-        return tints == null ? 0f : tints[3 * cell + channel];
+    /** Mean target colour of a cell (channel 0..2, sRGB 0..255); only when {@link #tint()} > 0. */
+    public float cellColour(int cell, int channel) {
+        if (cellColours == null) throw new IllegalStateException("index map has no tint, so no cell colours");
+        return cellColours[3 * cell + channel];
     }
 
     public String templateSetHash() {
@@ -185,7 +192,8 @@ public final class IndexMap {
         List<String> templateNames;
         int[] templates;
         float[] scores;
-        float[] tints;
+        float tint;
+        float[] cellColours;
     }
 
     private Json toJson() {
@@ -199,7 +207,8 @@ public final class IndexMap {
         j.templateNames = templateNames;
         j.templates = templates;
         j.scores = scores;
-        j.tints = tints;
+        j.tint = tint;
+        j.cellColours = cellColours;
         return j;
     }
 
@@ -207,20 +216,22 @@ public final class IndexMap {
         if (j == null || !FORMAT.equals(j.format)) throw new IOException(file + ": not a Tessera index map (no \"format\": \"" + FORMAT + "\")");
         if (j.version > VERSION)
             throw new IOException(file + ": index map format version " + j.version + " is newer than this Tessera reads (" + VERSION + "); upgrade Tessera");
-        return new IndexMap(j.columns, j.rows, j.cellSize, j.templates, j.scores, j.tints, j.templateSetHash, j.templateNames);
+        return new IndexMap(j.columns, j.rows, j.cellSize, j.templates, j.scores, j.tint, j.cellColours, j.templateSetHash,
+                j.templateNames);
     }
 
-    // CSV: '#'-comment header with the grid and the set, then "row,column,template,name,score[,tint_r,tint_g,tint_b]".
+    // CSV: '#'-comment header with the grid, tint and set, then "row,column,template,name,score[,cell_r,cell_g,cell_b]".
     private void writeCsv(Writer w) throws IOException {
         w.write("# " + FORMAT + " " + VERSION + "\n");
         w.write("# grid " + columns + " " + rows + " " + cellSize + "\n");
+        w.write("# tint " + tint + "\n");
         w.write("# set " + templateSetHash + " " + templateNames.size() + "\n");
         for (String name : templateNames) w.write("# name " + quote(name) + "\n");
-        w.write(tints == null ? "row,column,template,name,score\n" : "row,column,template,name,score,tint_r,tint_g,tint_b\n");
+        w.write(cellColours == null ? "row,column,template,name,score\n" : "row,column,template,name,score,cell_r,cell_g,cell_b\n");
         for (int i = 0; i < cells(); i++) {
             w.write((i / columns) + "," + (i % columns) + "," + templates[i] + "," + quote(templateNames.get(templates[i])) + ","
                     + Float.toString(scores[i]));
-            if (tints != null) w.write("," + tints[3 * i] + "," + tints[3 * i + 1] + "," + tints[3 * i + 2]);
+            if (cellColours != null) w.write("," + cellColours[3 * i] + "," + cellColours[3 * i + 1] + "," + cellColours[3 * i + 2]);
             w.write("\n");
         }
     }
@@ -230,7 +241,8 @@ public final class IndexMap {
         String hash = null;
         List<String> names = new ArrayList<>();
         int[] templates = null;
-        float[] scores = null, tints = null;
+        float[] scores = null, colours = null;
+        float tint = 0;
         int line = 0;
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String s = r.readLine();
@@ -249,6 +261,8 @@ public final class IndexMap {
                     templates = new int[cells];
                     scores = new float[cells];
                     Arrays.fill(templates, -1);
+                } else if (s.startsWith("# tint ")) {
+                    tint = Float.parseFloat(s.substring(7).trim());
                 } else if (s.startsWith("# set ")) {
                     String[] f = s.substring(6).trim().split(" ");
                     hash = f[0];
@@ -256,15 +270,15 @@ public final class IndexMap {
                 } else if (s.startsWith("# name ")) {
                     names.add(unquote(s.substring(7)));
                 } else if (s.startsWith("row,")) {
-                    if (s.endsWith("tint_b")) tints = new float[3 * templates.length];
+                    if (s.endsWith("cell_b")) colours = new float[3 * templates.length];
                 } else if (!s.isEmpty()) {
                     List<String> f = splitCsv(s);
                     int cell = Integer.parseInt(f.get(0)) * columns + Integer.parseInt(f.get(1));
                     if (Integer.parseInt(f.get(1)) >= columns) throw new IOException(file + ":" + line + ": column out of range");
                     templates[cell] = Integer.parseInt(f.get(2));
                     scores[cell] = Float.parseFloat(f.get(4));
-                    if (tints != null)
-                        for (int c = 0; c < 3; c++) tints[3 * cell + c] = Float.parseFloat(f.get(5 + c));
+                    if (colours != null)
+                        for (int c = 0; c < 3; c++) colours[3 * cell + c] = Float.parseFloat(f.get(5 + c));
                 }
             }
         } catch (NumberFormatException | ArithmeticException e) {
@@ -274,7 +288,7 @@ public final class IndexMap {
         if (names.size() != setSize) throw new IOException(file + ": header says " + setSize + " templates but names " + names.size());
         for (int i = 0; i < templates.length; i++)
             if (templates[i] < 0) throw new IOException(file + ": no line for cell " + i + " (row " + i / columns + ", column " + i % columns + ")");
-        return new IndexMap(columns, rows, cellSize, templates, scores, tints, hash, names);
+        return new IndexMap(columns, rows, cellSize, templates, scores, tint, colours, hash, names);
     }
 
     private static String quote(String s) {

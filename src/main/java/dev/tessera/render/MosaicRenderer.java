@@ -12,7 +12,9 @@ import java.util.Map;
 
 /**
  * The one renderer: an index map and its template set → pixels, each cell pasted as its template's
- * tile at {@code tileSize} pixels (plus the cell's tint, if any). PNG output is streamed one row of
+ * tile at {@code tileSize} pixels, shifted by the map's tint toward the cell's colour (the shift is
+ * computed from the tile at this size, so a full tint gives each cell exactly its target mean,
+ * up to clamping at 0 and 255). PNG output is streamed one row of
  * cells at a time, so the Java heap holds one band (tileSize × width pixels) and the tiles in use,
  * never the image: a 16,384² mosaic of 64-px tiles (256 × 256 cells) takes a 4 MB band, and within
  * 2 GiB of heap the limit is the PNG format's (2³¹ pixels wide) long before memory. JPEG output is
@@ -23,6 +25,7 @@ public final class MosaicRenderer {
     private final TemplateSet set;
     private final int tileSize;
     private final Map<Integer, int[]> tiles = new ConcurrentHashMap<>();
+    private final Map<Integer, float[]> tileMeans = new ConcurrentHashMap<>();
 
     public MosaicRenderer(TemplateSet set, int tileSize) {
         if (tileSize < 1 || tileSize > TemplateSet.MAX_TILE_SIZE)
@@ -69,8 +72,14 @@ public final class MosaicRenderer {
         for (int c = 0; c < map.columns(); c++) {
             int cell = row * map.columns() + c;
             int[] tile = tile(map.template(cell));
-            float dr = map.tint(cell, 0), dg = map.tint(cell, 1), db = map.tint(cell, 2);
-            boolean tinted = dr != 0 || dg != 0 || db != 0;
+            boolean tinted = map.tint() > 0;
+            float dr = 0, dg = 0, db = 0;
+            if (tinted) {
+                float[] mean = tileMeans.computeIfAbsent(map.template(cell), t -> mean(tile(t)));
+                dr = map.tint() * (map.cellColour(cell, 0) - mean[0]);
+                dg = map.tint() * (map.cellColour(cell, 1) - mean[1]);
+                db = map.tint() * (map.cellColour(cell, 2) - mean[2]);
+            }
             for (int y = 0; y < tileSize; y++) {
                 int dst = y * width + c * tileSize, src = y * tileSize;
                 if (!tinted) {
@@ -84,6 +93,16 @@ public final class MosaicRenderer {
                 }
             }
         }
+    }
+
+    private static float[] mean(int[] argb) {
+        double r = 0, g = 0, b = 0;
+        for (int p : argb) {
+            r += (p >> 16) & 0xff;
+            g += (p >> 8) & 0xff;
+            b += p & 0xff;
+        }
+        return new float[] {(float) (r / argb.length), (float) (g / argb.length), (float) (b / argb.length)};
     }
 
     private static int channel(float v) {

@@ -22,13 +22,13 @@ class IndexMapTest {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < n; i++) names.add(i % 7 == 3 ? "a \"quoted\", name " + i : "t" + i);
         int[] t = new int[cols * rows];
-        float[] s = new float[cols * rows], tints = tint ? new float[3 * cols * rows] : null;
+        float[] s = new float[cols * rows], colours = tint ? new float[3 * cols * rows] : null;
         for (int i = 0; i < t.length; i++) {
             t[i] = rnd.nextInt(n);
             s[i] = (float) rnd.nextGaussian();
-            if (tint) for (int c = 0; c < 3; c++) tints[3 * i + c] = (float) (rnd.nextDouble() * 40 - 20);
+            if (tint) for (int c = 0; c < 3; c++) colours[3 * i + c] = (float) (rnd.nextDouble() * 255);
         }
-        return new IndexMap(cols, rows, 8, t, s, tints, "abc123", names);
+        return new IndexMap(cols, rows, 8, t, s, tint ? (float) rnd.nextDouble() : 0f, colours, "abc123", names);
     }
 
     @ParameterizedTest
@@ -43,11 +43,11 @@ class IndexMapTest {
         assertEquals(m.cellSize(), back.cellSize());
         assertEquals(m.templateSetHash(), back.templateSetHash());
         assertEquals(m.templateNames(), back.templateNames());
-        assertEquals(m.hasTint(), back.hasTint());
+        assertEquals(m.tint(), back.tint());
         for (int i = 0; i < m.cells(); i++) {
             assertEquals(m.template(i), back.template(i));
             assertEquals(m.score(i), back.score(i));
-            for (int c = 0; c < 3; c++) assertEquals(m.tint(i, c), back.tint(i, c));
+            if (m.tint() > 0) for (int c = 0; c < 3; c++) assertEquals(m.cellColour(i, c), back.cellColour(i, c));
         }
         assertArrayEquals(m.uses(), back.uses());
     }

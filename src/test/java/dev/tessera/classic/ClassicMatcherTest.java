@@ -1,0 +1,107 @@
+package dev.tessera.classic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tessera.ops.NearestSearch;
+import dev.tessera.render.IndexMap;
+import dev.tessera.render.MosaicRenderer;
+import dev.tessera.templates.TemplateSet;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClassicMatcherTest {
+    @TempDir
+    Path dir;
+
+    /** Property: over random pictures, sets and limits, no template repeats within D cells and none exceeds U uses. */
+    @RepeatedTest(8)
+    void repetitionLimitsAreNeverViolated() throws Exception {
+        long seed = System.nanoTime();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int d = rnd.nextInt(4);
+        int columns = 4 + rnd.nextInt(6), rows = 4 + rnd.nextInt(4);
+        TemplateSet set = ClassicFixtures.tiles(rnd, dir, columns, rows, 0, 255);
+        int cellsX = 5 + rnd.nextInt(20), cellsY = 5 + rnd.nextInt(20);
+        int minUses = (cellsX * cellsY + set.count() - 1) / set.count();
+        int u = rnd.nextBoolean() ? 0 : minUses + rnd.nextInt(3);
+        if (d == 0 && u == 0) u = minUses;
+        if (set.count() < 2 * d * d + 2 * d + 1) d = 1;
+        BufferedImage img = ClassicFixtures.blocks(rnd, cellsX * 8, cellsY * 8, 8, 0, 255);
+        IndexMap map = new ClassicMatcher(set, new ClassicOptions(1 + rnd.nextInt(4), d, u, false, 0, false))
+                .match(img, CellGrid.ofCellSize(img.getWidth(), img.getHeight(), 8)).map();
+        String context = "seed " + seed + " D=" + d + " U=" + u + " N=" + set.count();
+        for (int i = 0; i < map.cells(); i++)
+            for (int j = i + 1; j < map.cells(); j++) {
+                int dx = Math.abs(i % map.columns() - j % map.columns()), dy = Math.abs(i / map.columns() - j / map.columns());
+                if (Math.max(dx, dy) <= d) assertTrue(map.template(i) != map.template(j), "cells " + i + ", " + j + " repeat; " + context);
+            }
+        if (u > 0) for (int uses : map.uses()) assertTrue(uses <= u, "a template used " + uses + " times; " + context);
+    }
+
+    /** Without limits every cell gets its exact nearest template (checked against an independent scan in double). */
+    @Test
+    void unlimitedMatchingPicksTheNearestTemplate() throws Exception {
+        SplittableRandom rnd = new SplittableRandom();
+        TemplateSet set = ClassicFixtures.tiles(rnd, dir, 7, 5, 0, 255);
+        BufferedImage img = ClassicFixtures.blocks(rnd, 96, 64, 8, 0, 255);
+        ClassicOptions options = new ClassicOptions(2, 0, 0, false, 0, false);
+        CellGrid grid = CellGrid.ofCellSize(96, 64, 8);
+        IndexMap map = new ClassicMatcher(set, options).match(img, grid).map();
+        ColourSignatures cells = ColourSignatures.ofCells(img, grid, 2), tiles = ColourSignatures.ofTemplates(set, 2);
+        NearestSearch.Neighbours all = NearestSearch.search(cells.oklab, tiles.oklab, cells.dims(), set.count());
+        for (int i = 0; i < map.cells(); i++) {
+            double best = Double.MAX_VALUE, chosen = 0;
+            for (int t = 0; t < set.count(); t++) {
+                double s = 0;
+                for (int j = 0; j < cells.dims(); j++) {
+                    double diff = cells.oklab[i * cells.dims() + j] - tiles.oklab[t * cells.dims() + j];
+                    s += diff * diff;
+                }
+                best = Math.min(best, s);
+                if (t == map.template(i)) chosen = s;
+            }
+            assertEquals(best, chosen, 1e-5, "cell " + i);
+            assertEquals(all.index(i, 0), map.template(i));
+        }
+    }
+
+    @Test
+    void tintZeroPastesTilesUntouchedAndTintOneMatchesEachCellsMean() throws Exception {
+        SplittableRandom rnd = new SplittableRandom();
+        // Mid-range colours: a full tint never needs clamping.
+        TemplateSet set = ClassicFixtures.tiles(rnd, dir, 6, 4, 90, 160);
+        BufferedImage img = ClassicFixtures.blocks(rnd, 80, 48, 8, 60, 190);
+        CellGrid grid = CellGrid.ofCellSize(80, 48, 8);
+        MosaicRenderer renderer = new MosaicRenderer(set, 8);
+
+        IndexMap plain = new ClassicMatcher(set, new ClassicOptions(4, 0, 0, false, 0, false)).match(img, grid).map();
+        BufferedImage untinted = renderer.image(plain);
+        for (int cell = 0; cell < plain.cells(); cell++) {
+            int[] tile = set.tileArgb(plain.template(cell), 8);
+            int x0 = cell % plain.columns() * 8, y0 = cell / plain.columns() * 8;
+            for (int p = 0; p < 64; p++)
+                assertEquals(tile[p] & 0xffffff, untinted.getRGB(x0 + p % 8, y0 + p / 8) & 0xffffff, "cell " + cell);
+        }
+
+        IndexMap full = new ClassicMatcher(set, new ClassicOptions(4, 0, 0, false, 1, false)).match(img, grid).map();
+        BufferedImage tinted = renderer.image(full);
+        for (int cell = 0; cell < full.cells(); cell++) {
+            int x0 = cell % full.columns() * 8, y0 = cell / full.columns() * 8;
+            for (int c = 0; c < 3; c++) {
+                int shift = 16 - 8 * c;
+                double target = 0, got = 0;
+                for (int p = 0; p < 64; p++) {
+                    target += (img.getRGB(x0 + p % 8, y0 + p / 8) >> shift) & 0xff;
+                    got += (tinted.getRGB(x0 + p % 8, y0 + p / 8) >> shift) & 0xff;
+                }
+                // Each pixel is rounded to an integer once: means agree within half a level.
+                assertEquals(target / 64, got / 64, 0.5, "cell " + cell + " channel " + c);
+            }
+        }
+    }
+}
