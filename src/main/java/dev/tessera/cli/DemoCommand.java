@@ -1,10 +1,23 @@
 package dev.tessera.cli;
 
+import dev.tessera.classic.CellGrid;
+import dev.tessera.classic.ClassicMatcher;
+import dev.tessera.classic.ClassicOptions;
+import dev.tessera.eval.MosaicQuality;
+import dev.tessera.eval.QualityReport;
 import dev.tessera.image.Images;
 import dev.tessera.ops.GaussianBlur;
 import dev.tessera.ops.Ops;
 import dev.tessera.ops.OpsReference;
+import dev.tessera.render.IndexMap;
+import dev.tessera.render.MosaicRenderer;
+import dev.tessera.templates.GlyphText;
+import dev.tessera.templates.TemplateSet;
+import java.awt.Rectangle;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.bytedeco.javacpp.PointerScope;
@@ -14,9 +27,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The README's main job. Until the mosaic modes land, it runs the parts that exist: the image as
- * the method sees it from a distance (the viewing blur, then both pyramid levels), with the native
- * kernels, checked against and timed against their LibTorch composites.
+ * The README's main job: a classic glyph mosaic of a sample picture (image, text, HTML and index
+ * map), its quality figures at viewing distance, and the picture as the method sees it from afar
+ * (the viewing blur, then both pyramid levels) computed by the native kernels, checked against and
+ * timed against their LibTorch composites.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run Tessera on a sample image and write the results to a folder.")
@@ -34,8 +48,10 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Path in = input != null ? input : Path.of(System.getProperty("tessera.home", "."), "samples", "astronaut.png");
+        BufferedImage picture = Images.read(in);
+        glyphMosaic(out, picture);
         try (PointerScope scope = new PointerScope()) {
-            Tensor image = Images.toTensor(Images.read(in));
+            Tensor image = Images.toTensor(picture);
             out.printf("input %s: %d x %d; libtessera %d, CPU threads %d, CUDA kernels %s, CUDA devices %d%n",
                     in, image.size(3), image.size(2), Ops.nativeVersion(), Ops.cpuThreads(),
                     Ops.cudaCompiled() ? "built" : "not built", Ops.cudaDeviceCount());
@@ -43,8 +59,33 @@ final class DemoCommand implements Callable<Integer> {
             stage(out, "pyramid level 1 (1/2)", viewed, GaussianBlur.pyramid(1), "pyramid1");
             stage(out, "pyramid level 2 (1/4)", viewed, GaussianBlur.pyramid(2), "pyramid2");
         }
-        out.printf("wrote %s/{viewing,pyramid1,pyramid2}.png%n", output);
+        out.printf("wrote %s/{mosaic.png,mosaic.txt,mosaic.html,mosaic.json,viewing.png,pyramid1.png,pyramid2.png}%n", output);
         return 0;
+    }
+
+    private void glyphMosaic(PrintWriter out, BufferedImage picture) throws IOException {
+        TemplateSet glyphs = TemplateSet.defaultGlyphs();
+        ClassicMatcher matcher = new ClassicMatcher(glyphs, ClassicOptions.defaults(true));
+        CellGrid grid = CellGrid.ofCellSize(picture.getWidth(), picture.getHeight(), 8);
+        long t0 = System.nanoTime();
+        ClassicMatcher.Match match = matcher.match(picture, grid);
+        long matchNs = System.nanoTime() - t0;
+        IndexMap map = match.map();
+        MosaicRenderer renderer = new MosaicRenderer(glyphs, 8);
+        Files.createDirectories(output);
+        renderer.write(map, output.resolve("mosaic.png"));
+        map.save(output.resolve("mosaic.json"));
+        int[] ids = new int[map.cells()];
+        for (int i = 0; i < ids.length; i++) ids[i] = map.template(i);
+        GlyphText text = new GlyphText(glyphs);
+        text.writeText(output.resolve("mosaic.txt"), ids, map.columns());
+        text.writeHtml(output.resolve("mosaic.html"), ids, map.columns());
+        Rectangle r = grid.region();
+        QualityReport q = MosaicQuality.measure(picture.getSubimage(r.x, r.y, r.width, r.height), renderer.image(map))
+                .withDistinctTemplates(map.distinctTemplates());
+        out.printf("classic mosaic: %dx%d cells of %s in %.0f ms (%s)%s%n", map.columns(), map.rows(), glyphs.description(),
+                matchNs / 1e6, match.toneMap(), grid.cropped() ? "; " + grid.describeCrop() : "");
+        out.print(q.toTable());
     }
 
     private Tensor stage(PrintWriter out, String what, Tensor x, GaussianBlur blur, String name) {
