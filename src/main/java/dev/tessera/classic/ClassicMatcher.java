@@ -25,17 +25,12 @@ public final class ClassicMatcher {
     public record Match(IndexMap map, CellGrid grid, String toneMap) {}
 
     public Match match(BufferedImage image, CellGrid grid) {
-        ColourSignatures cells = ColourSignatures.ofCells(image, grid, options.subcells());
-        String tone = null;
-        if (options.toneMap()) {
-            ToneMap map = ToneMap.between(cells, templates);
-            map.apply(cells);
-            tone = map.toString();
-        }
+        ToneMap[] tone = new ToneMap[1];
+        ColourSignatures cells = ColourSignatures.ofCells(image, grid, options.subcells(), options.toneMap() ? templates : null, tone);
         int[] choice = new int[grid.cells()];
         float[] score = new float[grid.cells()];
         if (options.minDistance() == 0 && options.maxUses() == 0) {
-            NearestSearch.Neighbours best = NearestSearch.search(cells.oklab, templates.oklab, cells.dims(), 1);
+            NearestSearch.Neighbours best = NearestSearch.search(cells.features, templates.features, cells.dims(), 1);
             System.arraycopy(best.indices(), 0, choice, 0, choice.length);
             System.arraycopy(best.distances(), 0, score, 0, score.length);
         } else {
@@ -45,7 +40,7 @@ public final class ClassicMatcher {
         float tint = (float) options.tint();
         IndexMap map = new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), choice, score, tint,
                 tint > 0 ? cells.meanRgb : null, set.contentHash(), set.names());
-        return new Match(map, grid, tone);
+        return new Match(map, grid, tone[0] == null ? null : tone[0].toString());
     }
 
     public TemplateSet templateSet() {

@@ -7,7 +7,7 @@ package dev.tessera.classic;
  */
 public record ClassicOptions(int subcells, int minDistance, int maxUses, boolean fair, double tint, boolean toneMap) {
     public ClassicOptions {
-        if (subcells < 1 || subcells > 8) throw new IllegalArgumentException("--subcells must be 1..8, got " + subcells);
+        if (subcells < 1 || subcells > 16) throw new IllegalArgumentException("--subcells must be 1..16, got " + subcells);
         if (minDistance < 0) throw new IllegalArgumentException("--min-distance must be >= 0, got " + minDistance);
         if (maxUses < 0) throw new IllegalArgumentException("--max-uses must be >= 0 (0: unlimited), got " + maxUses);
         if (!(tint >= 0 && tint <= 1)) throw new IllegalArgumentException("--tint must be in 0..1, got " + tint);

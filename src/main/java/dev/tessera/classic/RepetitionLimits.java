@@ -33,7 +33,7 @@ final class RepetitionLimits {
 
     void assign(ColourSignatures cells, ColourSignatures set, int[] choice, float[] score) {
         int k = Math.min(templates, Math.max(8, precedingNeighbours() + 1 + (maxUses > 0 ? 16 : 0)));
-        NearestSearch.Neighbours nb = NearestSearch.search(cells.oklab, set.oklab, cells.dims(), k);
+        NearestSearch.Neighbours nb = NearestSearch.search(cells.features, set.features, cells.dims(), k);
         int[] uses = new int[templates];
         int[] bannedStamp = new int[templates];
         Arrays.fill(choice, -1);
@@ -76,7 +76,7 @@ final class RepetitionLimits {
             if (!allowed(t, uses, bannedStamp, stamp)) continue;
             double s = 0;
             for (int j = 0; j < d; j++) {
-                double diff = cells.oklab[cell * d + j] - set.oklab[t * d + j];
+                double diff = cells.features[cell * d + j] - set.features[t * d + j];
                 s += diff * diff;
             }
             if (s < bestDistance) {

@@ -3,50 +3,47 @@ package dev.tessera.classic;
 import java.util.Arrays;
 
 /**
- * Maps the target's lightness range into the range the template set can reproduce before
- * matching. A set of black glyphs on white cannot make black (its darkest glyph averages about
- * 185/255), so without this every dark region collapses onto the one darkest glyph; stretched into
- * the set's range, the target's tones are kept apart. The mosaic is still judged against the
- * original picture.
+ * Maps the target's tonal range into the range the template set can reproduce before matching. A
+ * set of black glyphs on white cannot make black (its darkest glyph averages well above mid-grey),
+ * so without this every dark region collapses onto the one darkest glyph; stretched into the set's
+ * range, the target's tones stay apart. The map is affine on each sRGB channel alike (so hues
+ * keep their direction), fitted on BT.601 luma; the mosaic is still judged against the original.
  */
 record ToneMap(float targetLow, float targetHigh, float setLow, float setHigh) {
-    /** Ignores the extreme 1% at each end of the target, so a few specular pixels do not compress everything else. */
+    /** Ignores the extreme 1% at each end of the target, so a few specular pixels do not squeeze everything else. */
     private static final double PERCENTILE = 0.01;
 
-    static ToneMap between(ColourSignatures target, ColourSignatures set) {
-        float[] tl = lightness(target);
-        Arrays.sort(tl);
-        float lo = tl[(int) Math.floor(PERCENTILE * (tl.length - 1))], hi = tl[(int) Math.ceil((1 - PERCENTILE) * (tl.length - 1))];
-        // The set's range: the darkest and lightest template on average (what a whole cell can show).
+    /** Fitted to sub-cell colours (3 planes of n values, sRGB 0..255) and the set's template means. */
+    static ToneMap between(float[] planes, ColourSignatures set) {
+        int n = planes.length / 3;
+        float[] y = new float[n];
+        for (int i = 0; i < n; i++) y[i] = luma(planes[i], planes[n + i], planes[2 * n + i]);
+        Arrays.sort(y);
+        float lo = y[(int) Math.floor(PERCENTILE * (n - 1))], hi = y[(int) Math.ceil((1 - PERCENTILE) * (n - 1))];
         float setLo = Float.MAX_VALUE, setHi = -Float.MAX_VALUE;
-        int k2 = set.subcells * set.subcells;
-        for (int i = 0; i < set.count; i++) {
-            double sum = 0;
-            for (int j = 0; j < k2; j++) sum += set.oklab[(i * k2 + j) * 3];
-            setLo = Math.min(setLo, (float) (sum / k2));
-            setHi = Math.max(setHi, (float) (sum / k2));
+        for (int t = 0; t < set.count; t++) {
+            float l = luma(set.meanRgb[3 * t], set.meanRgb[3 * t + 1], set.meanRgb[3 * t + 2]);
+            setLo = Math.min(setLo, l);
+            setHi = Math.max(setHi, l);
         }
         return new ToneMap(lo, hi, setLo, setHi);
     }
 
-    /** Rewrites the L of every sub-cell of {@code target} in place. */
-    void apply(ColourSignatures target) {
-        float span = targetHigh - targetLow;
-        for (int i = 0; i < target.oklab.length; i += 3) {
-            float t = span > 1e-6f ? (target.oklab[i] - targetLow) / span : 0.5f;
-            target.oklab[i] = setLow + Math.max(0f, Math.min(1f, t)) * (setHigh - setLow);
-        }
+    private static float luma(float r, float g, float b) {
+        return 0.299f * r + 0.587f * g + 0.114f * b;
     }
 
-    private static float[] lightness(ColourSignatures s) {
-        float[] l = new float[s.oklab.length / 3];
-        for (int i = 0; i < l.length; i++) l[i] = s.oklab[3 * i];
-        return l;
+    /** Rewrites the planes in place. */
+    void apply(float[] planes) {
+        float span = targetHigh - targetLow;
+        for (int i = 0; i < planes.length; i++) {
+            float t = span > 1e-3f ? (planes[i] - targetLow) / span : 0.5f;
+            planes[i] = setLow + Math.max(0f, Math.min(1f, t)) * (setHigh - setLow);
+        }
     }
 
     @Override
     public String toString() {
-        return String.format("tone map: target lightness %.3f..%.3f -> the set's %.3f..%.3f (Oklab L)",
-                targetLow, targetHigh, setLow, setHigh);
+        return String.format("tone map: target luma %.0f..%.0f -> the set's %.0f..%.0f", targetLow, targetHigh, setLow, setHigh);
     }
 }

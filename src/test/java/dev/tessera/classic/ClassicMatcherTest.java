@@ -52,14 +52,14 @@ class ClassicMatcherTest {
         ClassicOptions options = new ClassicOptions(2, 0, 0, false, 0, false);
         CellGrid grid = CellGrid.ofCellSize(96, 64, 8);
         IndexMap map = new ClassicMatcher(set, options).match(img, grid).map();
-        ColourSignatures cells = ColourSignatures.ofCells(img, grid, 2), tiles = ColourSignatures.ofTemplates(set, 2);
-        NearestSearch.Neighbours all = NearestSearch.search(cells.oklab, tiles.oklab, cells.dims(), set.count());
+        ColourSignatures cells = ColourSignatures.ofCells(img, grid, 2, null, null), tiles = ColourSignatures.ofTemplates(set, 2);
+        NearestSearch.Neighbours all = NearestSearch.search(cells.features, tiles.features, cells.dims(), set.count());
         for (int i = 0; i < map.cells(); i++) {
             double best = Double.MAX_VALUE, chosen = 0;
             for (int t = 0; t < set.count(); t++) {
                 double s = 0;
                 for (int j = 0; j < cells.dims(); j++) {
-                    double diff = cells.oklab[i * cells.dims() + j] - tiles.oklab[t * cells.dims() + j];
+                    double diff = cells.features[i * cells.dims() + j] - tiles.features[t * cells.dims() + j];
                     s += diff * diff;
                 }
                 best = Math.min(best, s);
