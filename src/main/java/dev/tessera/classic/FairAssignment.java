@@ -105,11 +105,13 @@ public final class FairAssignment {
             int template = cell % templates;
             merge(candidates, candidateCosts, cell, new int[] {template}, new float[] {costs.cost(cell, template)});
         }
+        double[] prices = null;
         for (int round = 1; ; round++) {
             FairAssignmentFlow flow = new FairAssignmentFlow(cells, templates, candidates, candidateCosts);
-            flow.solve();
+            flow.solve(prices);
             int[] templateOfCell = flow.templateOfCell();
-            Pricing pricing = price(costs, templateOfCell, flow.templatePrices(), settings.arcsAddedPerCell());
+            prices = flow.templatePrices();
+            Pricing pricing = price(costs, templateOfCell, prices, settings.arcsAddedPerCell());
             Result result = new Result(templateOfCell, pricing.totalCost, pricing.lowerBound, round);
             if (pricing.violatingCells == 0 || result.provenOptimal() || round >= settings.maxRounds()) {
                 return result;

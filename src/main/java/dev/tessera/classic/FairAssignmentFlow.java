@@ -94,16 +94,34 @@ final class FairAssignmentFlow {
         touched = new int[cellCount + templateCount + 1];
     }
 
-    /** Assigns every cell; afterwards {@link #templateOfCell()} and {@link #templatePrices()} are valid. */
-    void solve() {
-        // Costs are non-negative, so zero template potentials are feasible; starting each cell at minus its
-        // cheapest candidate makes that candidate's reduced cost zero, so most early searches stop at once.
-        for (int i = 0; i < cellCount; i++) {
-            float cheapest = Float.POSITIVE_INFINITY;
-            for (float c : candidateCosts[i]) {
-                cheapest = Math.min(cheapest, c);
+    /**
+     * Assigns every cell; afterwards {@link #templateOfCell()} and {@link #templatePrices()} are valid.
+     *
+     * @param startingPrices template prices to start from (e.g. an earlier solve's), or null for none.
+     *     Any prices give the same optimum; near-final ones make the late searches short, because the
+     *     potentials no longer have to be built up augmentation by augmentation.
+     */
+    void solve(double[] startingPrices) {
+        double lowest = 0;
+        if (startingPrices != null) {
+            for (int j = 0; j < templateCount; j++) {
+                templatePotential[j] = -startingPrices[j];
             }
-            cellPotential[i] = -cheapest;
+            lowest = Arrays.stream(templatePotential).min().orElse(0);
+        }
+        // With no flow yet, template→sink and template→hub arcs need the sink and hub no higher than any
+        // template; each cell starts at its tightest candidate so that candidate's reduced cost is zero and
+        // most early searches stop at once. Template potentials only ever decrease, so this stays valid
+        // until the cell's own turn comes.
+        sinkPotential = lowest;
+        hubPotential = lowest;
+        for (int i = 0; i < cellCount; i++) {
+            double tightest = Double.POSITIVE_INFINITY;
+            int[] targets = candidates[i];
+            for (int k = 0; k < targets.length; k++) {
+                tightest = Math.min(tightest, candidateCosts[i][k] - templatePotential[targets[k]]);
+            }
+            cellPotential[i] = -tightest;
         }
         for (int i = 0; i < cellCount; i++) {
             augmentFrom(i);
