@@ -21,15 +21,21 @@ public final class ClassicMatcher {
         this.templates = ColourSignatures.ofTemplates(set, options.subcells());
     }
 
-    /** What one image's matching produced, and the tone map used (null when off). */
-    public record Match(IndexMap map, CellGrid grid, String toneMap) {}
+    /** Cells × templates up to which --fair is solved exactly (the 10^4 × 10^4, about 15 s on 2 cores). */
+    static final long FAIR_EXACT_LIMIT = 100_000_000L;
+
+    /** What one image's matching produced, and notes for the user (tone map, fair-assignment bound); "" when none. */
+    public record Match(IndexMap map, CellGrid grid, String notes) {}
 
     public Match match(BufferedImage image, CellGrid grid) {
         ToneMap[] tone = new ToneMap[1];
         ColourSignatures cells = ColourSignatures.ofCells(image, grid, options.subcells(), options.toneMap() ? templates : null, tone);
         int[] choice = new int[grid.cells()];
         float[] score = new float[grid.cells()];
-        if (options.minDistance() == 0 && options.maxUses() == 0) {
+        String fairNote = null;
+        if (options.fair()) {
+            fairNote = fair(cells, choice, score);
+        } else if (options.minDistance() == 0 && options.maxUses() == 0) {
             NearestSearch.Neighbours best = NearestSearch.search(cells.features, templates.features, cells.dims(), 1);
             System.arraycopy(best.indices(), 0, choice, 0, choice.length);
             System.arraycopy(best.distances(), 0, score, 0, score.length);
@@ -40,7 +46,34 @@ public final class ClassicMatcher {
         float tint = (float) options.tint();
         IndexMap map = new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), choice, score, tint,
                 tint > 0 ? cells.meanRgb : null, set.contentHash(), set.names());
-        return new Match(map, grid, tone[0] == null ? null : tone[0].toString());
+        String notes = String.join("; ", java.util.stream.Stream.of(tone[0] == null ? null : tone[0].toString(), fairNote)
+                .filter(java.util.Objects::nonNull).toList());
+        return new Match(map, grid, notes);
+    }
+
+    /**
+     * Every template used ⌊cells/N⌋ or ⌈cells/N⌉ times at the least total distance: exact up to
+     * {@link #FAIR_EXACT_LIMIT} cell-template pairs, beyond that one round of the solver with its
+     * proven bound on the gap to the optimum, reported.
+     */
+    private String fair(ColourSignatures cells, int[] choice, float[] score) {
+        long pairs = (long) cells.count * templates.count;
+        FairAssignment.Settings settings = pairs <= FAIR_EXACT_LIMIT ? FairAssignment.Settings.exact()
+                : FairAssignment.Settings.exact().withMaxRounds(1);
+        FairAssignment.Result r = FairAssignment.solve(cells.features, templates.features, cells.dims(), settings);
+        int d = cells.dims();
+        for (int i = 0; i < choice.length; i++) {
+            choice[i] = r.templateOfCell()[i];
+            double s = 0;
+            for (int j = 0; j < d; j++) {
+                double diff = cells.features[i * d + j] - templates.features[choice[i] * d + j];
+                s += diff * diff;
+            }
+            score[i] = (float) s;
+        }
+        return r.provenOptimal() ? "fair assignment: optimal"
+                : String.format("fair assignment: within %.3g of optimal (%.2g%% of the total cost %.4g)", r.gapBound(),
+                        100 * r.gapBound() / Math.max(r.totalCost(), 1e-30), r.totalCost());
     }
 
     public TemplateSet templateSet() {
@@ -55,7 +88,7 @@ public final class ClassicMatcher {
     public String toString() {
         return "classic matching, " + options.subcells() + "x" + options.subcells() + " sub-cells in Oklab"
                 + (options.minDistance() > 0 ? ", min distance " + options.minDistance() : "")
-                + (options.maxUses() > 0 ? ", max uses " + options.maxUses() : "")
+                + (options.maxUses() > 0 ? ", max uses " + options.maxUses() : "") + (options.fair() ? ", fair" : "")
                 + (options.tint() > 0 ? ", tint " + options.tint() : "") + (options.toneMap() ? ", tone-mapped" : "")
                 + "; " + templates.count + " templates";
     }

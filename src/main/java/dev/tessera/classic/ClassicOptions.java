@@ -1,8 +1,9 @@
 package dev.tessera.classic;
 
 /**
- * How classic matching chooses: {@code subcells} k (k×k sub-cell colours per cell, 1..8; the
- * peers use 4 or 5), repetition limits (0 = none), tint strength 0..1, and whether the target's
+ * How classic matching chooses: {@code subcells} k (k×k sub-cell colours per cell, 1..16; the
+ * peers use 4 or 5, and up to the cell's size in pixels more is better: measured in bench/RESULTS.md),
+ * repetition limits (0 = none) or a fair assignment, tint strength 0..1, and whether the target's
  * tones are mapped into the set's range first.
  */
 public record ClassicOptions(int subcells, int minDistance, int maxUses, boolean fair, double tint, boolean toneMap) {
@@ -15,8 +16,8 @@ public record ClassicOptions(int subcells, int minDistance, int maxUses, boolean
             throw new IllegalArgumentException("--fair decides every template's uses itself; drop --min-distance and --max-uses");
     }
 
-    /** 4×4 sub-cells, repeats allowed, no tint, tone mapping as given. */
-    public static ClassicOptions defaults(boolean toneMap) {
-        return new ClassicOptions(4, 0, 0, false, 0, toneMap);
+    /** k×k sub-cells, repeats allowed, no tint, tone mapping as given. */
+    public static ClassicOptions defaults(int subcells, boolean toneMap) {
+        return new ClassicOptions(subcells, 0, 0, false, 0, toneMap);
     }
 }

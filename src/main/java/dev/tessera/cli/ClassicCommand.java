@@ -53,14 +53,18 @@ final class ClassicCommand implements Callable<Integer> {
     @Option(names = "--tile", paramLabel = "PX", description = "Rendered tile size (default: the cell size; larger for print).")
     Integer tile;
 
-    @Option(names = "--subcells", paramLabel = "K", defaultValue = "4", description = "K x K sub-cell colours per cell, 1..8 (default: ${DEFAULT-VALUE}).")
-    int subcells;
+    @Option(names = "--subcells", paramLabel = "K",
+            description = "K x K sub-cell colours per cell, 1..16 (default: the cell size up to 16 with --cell, 16 with --cells).")
+    Integer subcells;
 
     @Option(names = "--min-distance", paramLabel = "D", defaultValue = "0", description = "No template twice within D cells (default: 0, off).")
     int minDistance;
 
     @Option(names = "--max-uses", paramLabel = "U", defaultValue = "0", description = "No template more than U times (default: 0, unlimited).")
     int maxUses;
+
+    @Option(names = "--fair", description = "Use every template as evenly as possible (an optimal assignment, not greedy).")
+    boolean fair;
 
     @Option(names = "--tint", paramLabel = "A", defaultValue = "0", description = "Move each tile's colour this far toward its cell's mean, 0..1 (default: ${DEFAULT-VALUE}).")
     double tint;
@@ -92,7 +96,8 @@ final class ClassicCommand implements Callable<Integer> {
         List<Path> files = Batch.expandInputs(inputs);
         Batch.requireDistinctStems(files);
         TemplateSet set = templates.load(err);
-        ClassicOptions options = new ClassicOptions(subcells, minDistance, maxUses, false, tint,
+        int k = subcells != null ? subcells : grid == null ? Math.min(16, cell) : 16;
+        ClassicOptions options = new ClassicOptions(k, minDistance, maxUses, fair, tint,
                 toneMap != null ? toneMap : set.isGlyphSet());
         ClassicMatcher matcher = new ClassicMatcher(set, options);
         err.println("tessera classic: " + files.size() + " image(s); " + matcher + " ('" + set.description() + "')");
@@ -137,7 +142,8 @@ final class ClassicCommand implements Callable<Integer> {
                     : image;
             QualityReport q = MosaicQuality.measure(target, renderer.image(map)).withDistinctTemplates(map.distinctTemplates());
             synchronized (out) {
-                out.println(in + (match.grid().cropped() ? " (" + match.grid().describeCrop() + ")" : "") + ":");
+                out.println(in + (match.grid().cropped() ? " (" + match.grid().describeCrop() + ")" : "")
+                        + (match.notes().isEmpty() ? "" : " [" + match.notes() + "]") + ":");
                 out.print(q.toTable());
                 out.flush();
             }

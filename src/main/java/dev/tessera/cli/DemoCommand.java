@@ -65,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private void glyphMosaic(PrintWriter out, BufferedImage picture) throws IOException {
         TemplateSet glyphs = TemplateSet.defaultGlyphs();
-        ClassicMatcher matcher = new ClassicMatcher(glyphs, ClassicOptions.defaults(true));
+        ClassicMatcher matcher = new ClassicMatcher(glyphs, ClassicOptions.defaults(8, true));
         CellGrid grid = CellGrid.ofCellSize(picture.getWidth(), picture.getHeight(), 8);
         long t0 = System.nanoTime();
         ClassicMatcher.Match match = matcher.match(picture, grid);
@@ -84,7 +84,7 @@ final class DemoCommand implements Callable<Integer> {
         QualityReport q = MosaicQuality.measure(picture.getSubimage(r.x, r.y, r.width, r.height), renderer.image(map))
                 .withDistinctTemplates(map.distinctTemplates());
         out.printf("classic mosaic: %dx%d cells of %s in %.0f ms (%s)%s%n", map.columns(), map.rows(), glyphs.description(),
-                matchNs / 1e6, match.toneMap(), grid.cropped() ? "; " + grid.describeCrop() : "");
+                matchNs / 1e6, match.notes(), grid.cropped() ? "; " + grid.describeCrop() : "");
         out.print(q.toTable());
     }
 

@@ -43,6 +43,23 @@ class ClassicMatcherTest {
         if (u > 0) for (int uses : map.uses()) assertTrue(uses <= u, "a template used " + uses + " times; " + context);
     }
 
+    @RepeatedTest(3)
+    void fairUsesEveryTemplateWithinOneOfEven() throws Exception {
+        long seed = System.nanoTime();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        TemplateSet set = ClassicFixtures.tiles(rnd, dir, 3 + rnd.nextInt(5), 3 + rnd.nextInt(4), 0, 255);
+        int cellsX = 8 + rnd.nextInt(20), cellsY = 6 + rnd.nextInt(10);  // at least 48 cells, at most 42 templates
+        BufferedImage img = ClassicFixtures.blocks(rnd, cellsX * 8, cellsY * 8, 8, 0, 255);
+        ClassicMatcher.Match match = new ClassicMatcher(set, new ClassicOptions(4, 0, 0, true, 0, false))
+                .match(img, CellGrid.ofCellSize(img.getWidth(), img.getHeight(), 8));
+        int cells = match.map().cells(), n = set.count();
+        assertTrue(cells >= n, "test needs cells >= templates");
+        for (int uses : match.map().uses())
+            assertTrue(uses == cells / n || uses == (cells + n - 1) / n, "uses " + uses + " for " + cells + " cells, " + n
+                    + " templates; seed " + seed);
+        assertTrue(match.notes().contains("optimal"), match.notes());
+    }
+
     /** Without limits every cell gets its exact nearest template (checked against an independent scan in double). */
     @Test
     void unlimitedMatchingPicksTheNearestTemplate() throws Exception {
