@@ -19,11 +19,18 @@ inline v8 splat8(float x) { return v8{x, x, x, x, x, x, x, x}; }
 
 // C[m][0..cols) = sum_k A[k][m] * B[k][0..cols) for m in 0..4, where A is K x lda (row-minor:
 // the 4 rows of one k are adjacent) and B is K x ldb; cols is a multiple of 16. C is 4 x ldc.
+// With accumulate, C += instead (for splitting a long K into cache-sized chunks).
 inline void micro_4xN(float* C, int64_t ldc, const float* A, int64_t lda, const float* B,
-                      int64_t ldb, int64_t K, int64_t cols) {
+                      int64_t ldb, int64_t K, int64_t cols, bool accumulate = false) {
   for (int64_t q = 0; q < cols; q += kCols) {
     v8 c00 = splat8(0), c01 = splat8(0), c10 = splat8(0), c11 = splat8(0);
     v8 c20 = splat8(0), c21 = splat8(0), c30 = splat8(0), c31 = splat8(0);
+    if (accumulate) {
+      c00 = load8(C + q); c01 = load8(C + q + 8);
+      c10 = load8(C + ldc + q); c11 = load8(C + ldc + q + 8);
+      c20 = load8(C + 2 * ldc + q); c21 = load8(C + 2 * ldc + q + 8);
+      c30 = load8(C + 3 * ldc + q); c31 = load8(C + 3 * ldc + q + 8);
+    }
     const float* a = A;
     const float* b = B + q;
     for (int64_t k = 0; k < K; ++k, a += lda, b += ldb) {

@@ -2,8 +2,9 @@
 // the smallest squared Euclidean distance (contract in tessera.h).
 //
 // d(q, r) = |q|^2 + |r|^2 - 2 q.r, with q.r from the shared register-blocked micro-kernel over
-// blocks of 16 queries x 512 references (the transposed, zero-padded references are built once
-// per call and read by every thread). Each distance is then offered to the query's sorted list of
+// blocks of 16 queries x 512 references, 128 dimensions at a time so long signatures (16x16
+// sub-cells x 6 = 1,536 numbers) stay cache-resident (the transposed, zero-padded references are
+// built once per call and read by every thread). Each distance is then offered to the query's sorted list of
 // L best (insertion, strict <, so among equal distances the lower index wins). The expansion loses
 // precision when |q| and |r| are large and close — irrelevant for ranking colour signatures, and
 // distances are clamped at 0. Query blocks are split across threads.
@@ -21,6 +22,7 @@ namespace {
 
 constexpr int64_t kQueries = 16;  // queries per block (multiple of 4)
 constexpr int64_t kRefs = 512;    // references per distance panel (multiple of 16)
+constexpr int64_t kDepth = 128;   // feature dimensions per pass: a 128 x 512 panel of references (256 KB) stays in L2
 
 struct Best {
   float* dist;
@@ -86,8 +88,10 @@ int tsr_nearest_cpu(int32_t* index, float* distance, const float* queries, int64
       }
       for (int64_t r0 = 0; r0 < n16; r0 += kRefs) {
         const int64_t cols = std::min(kRefs, n16 - r0);
-        for (int64_t m = 0; m < n; m += 4)
-          tsr::micro_4xN(&dots[m * kRefs], kRefs, &qt[m], kQueries, &refs_t[r0], n16, D, cols);
+        for (int64_t d0 = 0; d0 < D; d0 += kDepth)
+          for (int64_t m = 0; m < n; m += 4)
+            tsr::micro_4xN(&dots[m * kRefs], kRefs, &qt[d0 * kQueries + m], kQueries, &refs_t[d0 * n16 + r0], n16,
+                           std::min(kDepth, D - d0), cols, d0 > 0);
         const int64_t valid = std::min(cols, N - r0);
         for (int64_t m = 0; m < n; ++m) {
           const float* row = &dots[m * kRefs];

@@ -10,9 +10,9 @@
 #include "tessera.h"
 
 int main() {
-  const int64_t sizes[][3] = {{4096, 1700, 1}, {65536, 10000, 1}, {4096, 1700, 64}};
+  const int64_t sizes[][4] = {{4096, 1700, 1, 48}, {65536, 10000, 1, 48}, {4096, 1700, 64, 48}, {1024, 1700, 1, 1536}};
   for (auto& s : sizes) {
-    const int64_t M = s[0], N = s[1], L = s[2], D = 48;
+    const int64_t M = s[0], N = s[1], L = s[2], D = s[3];
     std::vector<float> q(M * D), r(N * D), dist(M * L);
     std::vector<int32_t> idx(M * L);
     for (size_t i = 0; i < q.size(); ++i) q[i] = (i * 7919 % 1000) / 1000.0f;
