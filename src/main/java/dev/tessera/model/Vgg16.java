@@ -87,7 +87,7 @@ public final class Vgg16 implements AutoCloseable {
         try (PointerScope scope = new PointerScope()) {
             for (String name : Vgg16Layout.names()) {
                 Tensor copy = parameters.get(name).detach().to(ScalarType.Float, false, true, new MemoryFormatOptional()).contiguous();
-                scope.detach(copy);
+                copy.retainReference(); // outlives the scope, released by close()
                 owned.put(name, copy);
             }
         }
@@ -119,8 +119,8 @@ public final class Vgg16 implements AutoCloseable {
                 }
                 Tensor weight = Tensor.create(w, shape);
                 Tensor bias = Tensor.create(new float[Vgg16Layout.OUT_CHANNELS[c]], Vgg16Layout.biasShape(c));
-                scope.detach(weight);
-                scope.detach(bias);
+                weight.retainReference(); // outlive the scope, released by close()
+                bias.retainReference();
                 owned.put(Vgg16Layout.weightName(c), weight);
                 owned.put(Vgg16Layout.biasName(c), bias);
             }

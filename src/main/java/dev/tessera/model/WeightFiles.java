@@ -35,7 +35,7 @@ final class WeightFiles {
             try (PointerScope scope = new PointerScope()) {
                 for (String name : Vgg16Layout.names()) {
                     Tensor t = source.read(name);
-                    scope.detach(t);
+                    t.retainReference(); // outlives the scope, released by Vgg16.close()
                     tensors.put(name, t);
                 }
             } catch (IOException | RuntimeException e) {
