@@ -49,25 +49,34 @@ final class TorchLegacySource implements WeightSource {
         Unpickler.PersistentLoader none = pid -> {
             throw new IOException(file + ": persistent id outside the state dict");
         };
-        Object magic = Unpickler.load(in, none);
+        Object magic = pickle(in, none);
         if (!MAGIC.equals(magic instanceof Long l ? BigInteger.valueOf(l) : magic))
             throw new IOException(file + ": starts with a pickle but not torch.save's magic number: not a PyTorch weight file");
-        Object version = Unpickler.load(in, none);
+        Object version = pickle(in, none);
         if (!Long.valueOf(PROTOCOL_VERSION).equals(version))
             throw new IOException(file + ": legacy torch.save protocol " + version + ", expected 1001; " + WeightFiles.CONVERT_HINT);
-        if (Unpickler.load(in, none) instanceof Map<?, ?> sysInfo && Boolean.FALSE.equals(sysInfo.get("little_endian")))
+        if (pickle(in, none) instanceof Map<?, ?> sysInfo && Boolean.FALSE.equals(sysInfo.get("little_endian")))
             throw new IOException(file + ": written on a big-endian machine; only little-endian files are supported");
         Map<String, TorchStateDict.Storage> storages = new HashMap<>();
-        Object root = Unpickler.load(in, pid -> {
+        Object root = pickle(in, pid -> {
             TorchStateDict.Storage s = TorchStateDict.storage(file, pid);
             storages.putIfAbsent(s.key(), s);
             return s;
         });
         TorchStateDict dict = new TorchStateDict(file, root);
-        if (!(Unpickler.load(in, none) instanceof List<?> keys))
+        if (!(pickle(in, none) instanceof List<?> keys))
             throw new IOException(file + ": storage key list missing after the state dict (corrupt file)");
         locateStorages(in, keys, storages);
         return dict;
+    }
+
+    private Object pickle(ByteBuffer in, Unpickler.PersistentLoader loader) throws IOException {
+        try {
+            return Unpickler.load(in, loader);
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) throw e;
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Walks the storage records in key order, checking each declared length against the file. */
