@@ -96,7 +96,7 @@ public final class Vgg16 implements AutoCloseable {
 
     /**
      * A VGG16 with He-normal weights (std √(2 / fan_in), zero biases) from a fixed seed, identical on
-     * every machine: SplittableRandom and Box–Muller in double, rounded to float. For tests and
+     * every machine: SplittableRandom and Box–Muller in double with StrictMath, rounded to float. For tests and
      * experiments only: as a loss network it scores far below plain colour matching (DESIGN §2),
      * and it says so on stderr.
      */
@@ -109,13 +109,13 @@ public final class Vgg16 implements AutoCloseable {
             for (int c = 0; c < Vgg16Layout.CONVS; c++) {
                 long[] shape = Vgg16Layout.weightShape(c);
                 // fan_in keeps the activations' variance through the ReLUs, so deep taps are not ~0.
-                double std = Math.sqrt(2.0 / (Vgg16Layout.inChannels(c) * 9));
+                double std = StrictMath.sqrt(2.0 / (Vgg16Layout.inChannels(c) * 9));
                 float[] w = new float[(int) StoredTensor.numel(shape)];
                 for (int k = 0; k < w.length; k += 2) {
                     double u1 = 1.0 - random.nextDouble(), u2 = random.nextDouble();
-                    double r = Math.sqrt(-2 * Math.log(u1)) * std;
-                    w[k] = (float) (r * Math.cos(2 * Math.PI * u2));
-                    if (k + 1 < w.length) w[k + 1] = (float) (r * Math.sin(2 * Math.PI * u2));
+                    double r = StrictMath.sqrt(-2 * StrictMath.log(u1)) * std;
+                    w[k] = (float) (r * StrictMath.cos(2 * Math.PI * u2));
+                    if (k + 1 < w.length) w[k + 1] = (float) (r * StrictMath.sin(2 * Math.PI * u2));
                 }
                 Tensor weight = Tensor.create(w, shape);
                 Tensor bias = Tensor.create(new float[Vgg16Layout.OUT_CHANNELS[c]], Vgg16Layout.biasShape(c));
@@ -186,6 +186,16 @@ public final class Vgg16 implements AutoCloseable {
     /** Features at one tap, e.g. {@link VggTap#POOL3} for the encoder. */
     public Tensor features(Tensor rgb, VggTap tap) {
         return features(rgb, List.of(tap)).get(tap);
+    }
+
+    /** A parameter by torchvision name, for tests that pin the seeded weights. */
+    Tensor parameter(String name) {
+        checkOpen();
+        for (int c = 0; c < Vgg16Layout.CONVS; c++) {
+            if (name.equals(Vgg16Layout.weightName(c))) return weights[c];
+            if (name.equals(Vgg16Layout.biasName(c))) return biases[c];
+        }
+        throw new IllegalArgumentException(name + " is not a VGG16 feature parameter");
     }
 
     private void checkOpen() {
