@@ -3,8 +3,6 @@ package dev.tessera.model;
 import static dev.tessera.model.TestTensors.freshSeed;
 import static org.bytedeco.pytorch.global.torch.constant_pad_nd;
 import static org.bytedeco.pytorch.global.torch.conv2d;
-import static org.bytedeco.pytorch.global.torch.get_num_threads;
-import static org.bytedeco.pytorch.global.torch.set_num_threads;
 import static org.bytedeco.pytorch.global.torch.outer;
 import static org.bytedeco.pytorch.global.torch.randn_like;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,9 +53,6 @@ final class LossChecks {
      * would be 50 MB, and each step makes dozens of tensors).
      */
     static void assertMemoryFlat(MosaicLoss loss, Tensor image, Tensor prediction) {
-        // One thread: on a loaded machine each of the many tiny ops would otherwise wait at an OpenMP barrier.
-        int threads = get_num_threads();
-        set_num_threads(1);
         try (LossTarget target = loss.prepare(image)) {
             for (int i = 0; i < 20; i++) evaluate(loss, target, prediction);
             System.gc();
@@ -67,8 +62,6 @@ final class LossChecks {
             long countGrowth = Pointer.totalCount() - count, growth = Pointer.physicalBytes() - bytes;
             assertTrue(countGrowth <= 0, countGrowth + " native pointers left after 200 evaluations of " + loss.describe());
             assertTrue(growth < 64L << 20, "resident memory grew by " + (growth >> 20) + " MB over 200 evaluations");
-        } finally {
-            set_num_threads(threads);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.tessera.model;
 
+import static org.bytedeco.pytorch.global.torch.get_num_threads;
+import static org.bytedeco.pytorch.global.torch.set_num_threads;
 import static dev.tessera.model.LossChecks.blurByHand;
 import static dev.tessera.model.TestTensors.freshSeed;
 import static org.bytedeco.pytorch.global.torch.stack;
@@ -14,9 +16,25 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class ViewingLossTest {
+
+    private static int threads;
+
+    /** One LibTorch thread: on a loaded machine each of the many small ops would wait at an OpenMP barrier. */
+    @BeforeAll
+    static void oneThread() {
+        threads = get_num_threads();
+        set_num_threads(1);
+    }
+
+    @AfterAll
+    static void restoreThreads() {
+        set_num_threads(threads);
+    }
 
     @Test
     void lossEqualsAHandAssembledComposite() {
