@@ -8,9 +8,10 @@
 //      thread accumulates 2 cells x 4 columns; the tile is staged in shared memory and written
 //      row by row (consecutive threads on consecutive addresses when tw divides 64);
 //      backward: G (32 x N) = Gc (32 x CT) . T^T in 64-template tiles, q in chunks of 32, both
-//      operands in shared memory; g is parked in grad_logits while sum_m p_m g_m accumulates, then
-//      a second sweep over the block's own cells writes beta * p * (g - sum) in place (global
-//      writes of a block are visible to the block after __syncthreads).
+//      operands in shared memory; g is parked in grad_logits, then sum_m p_m (g_m - g_a) is
+//      reduced in double (a: the cell's most likely template), then a last sweep over the block's
+//      own cells writes beta * p * (g - g_a - sum) in place (global writes of a block are visible
+//      to the block after __syncthreads).
 // grad_logits is OVERWRITTEN, never accumulated.
 #include <algorithm>
 
@@ -42,27 +43,36 @@ __device__ inline int64_t pixel_offset(const Geom& g, int64_t cell, int64_t q) {
   return ((b * g.C + c) * g.H + i * g.th + y) * g.W + j * g.tw + x;
 }
 
-// Per-cell max and 1/sum for the block's cells into smax/sinv (threads: 32 cells x 8 k-lanes).
-__device__ void softmax_stats(const Geom& g, const float* __restrict__ logits, int64_t cell0,
-                              float* smax, float* sinv, float* scratch) {
+// Per-cell max (and its template index) and 1/sum for the block's cells into smax/sarg/sinv
+// (threads: 32 cells x 8 k-lanes). With p given instead of logits, only the argmax of p.
+__device__ void softmax_stats(const Geom& g, const float* __restrict__ logits, const float* __restrict__ p,
+                              int64_t cell0, float* smax, int* sarg, float* sinv, float* scratch, int* scratch_arg) {
   const int m = threadIdx.x % kCells, lane = threadIdx.x / kCells, lanes = kThreads / kCells;
   const int64_t cell = cell0 + m;
   const bool valid = cell < g.cells;
-  const float* l = valid ? logits + cell_offset(g, cell) : nullptr;
+  const float* src = valid ? (p ? p : logits) + cell_offset(g, cell) : nullptr;
   float mx = -INFINITY;
+  int arg = 0;
   if (valid)
-    for (int64_t k = lane; k < g.N; k += lanes) mx = fmaxf(mx, l[k * g.hw]);
+    for (int64_t k = lane; k < g.N; k += lanes) {
+      const float v = src[k * g.hw];
+      if (v > mx) { mx = v; arg = (int)k; }
+    }
   scratch[lane * kCells + m] = mx;
+  scratch_arg[lane * kCells + m] = arg;
   __syncthreads();
   if (lane == 0) {
-    for (int r = 1; r < lanes; ++r) mx = fmaxf(mx, scratch[r * kCells + m]);
+    for (int r = 1; r < lanes; ++r)
+      if (scratch[r * kCells + m] > mx) { mx = scratch[r * kCells + m]; arg = scratch_arg[r * kCells + m]; }
     smax[m] = mx;
+    sarg[m] = arg;
   }
   __syncthreads();
+  if (p) return;
   mx = smax[m];
   float sum = 0.0f;
   if (valid)
-    for (int64_t k = lane; k < g.N; k += lanes) sum += __expf(g.beta * (l[k * g.hw] - mx));
+    for (int64_t k = lane; k < g.N; k += lanes) sum += __expf(g.beta * (src[k * g.hw] - mx));
   scratch[lane * kCells + m] = sum;
   __syncthreads();
   if (lane == 0) {
@@ -81,12 +91,13 @@ __global__ void mix_forward_kernel(float* __restrict__ out, float* __restrict__ 
                                    const float* __restrict__ logits,
                                    const float* __restrict__ templates, Geom g) {
   __shared__ float smax[kCells], sinv[kCells], scratch[kThreads];
+  __shared__ int sarg[kCells], scratch_arg[kThreads];
   __shared__ float sp[kChunk][kCells];     // P chunk, k-major
   __shared__ float stm[kChunk][kTile];     // template chunk
   __shared__ float so[kCells][kTile + 1];  // output tile, padded against bank conflicts
   const int tid = threadIdx.x;
   const int64_t cell0 = (int64_t)blockIdx.x * kCells;
-  softmax_stats(g, logits, cell0, smax, sinv, scratch);
+  softmax_stats(g, logits, nullptr, cell0, smax, sarg, sinv, scratch, scratch_arg);
 
   if (p_out)
     for (int idx = tid; idx < kCells * g.N; idx += kThreads) {
@@ -152,20 +163,17 @@ __global__ void mix_backward_kernel(float* __restrict__ grad_logits,
                                     const float* __restrict__ grad_out,
                                     const float* __restrict__ logits, const float* __restrict__ p,
                                     const float* __restrict__ templates, Geom g) {
-  __shared__ float smax[kCells], sinv[kCells], scratch[kThreads], sdot[kCells];
+  __shared__ float smax[kCells], sinv[kCells], scratch[kThreads], sga[kCells];
+  __shared__ int sarg[kCells], scratch_arg[kThreads];
+  __shared__ double sdot[kCells];
   __shared__ float sgc[kChunk][kCells];    // grad_out chunk: q-major
   __shared__ float stm[kChunk][kTile + 1]; // template chunk, transposed: q-major
   __shared__ float sg[kTile][kCells + 1];  // g tile: template-major
   const int tid = threadIdx.x;
   const int64_t cell0 = (int64_t)blockIdx.x * kCells;
-  if (p) {
-    if (tid < kCells) smax[tid] = sinv[tid] = 0.0f;
-  } else {
-    softmax_stats(g, logits, cell0, smax, sinv, scratch);
-  }
-  if (tid < kCells) sdot[tid] = 0.0f;
-  __syncthreads();
+  softmax_stats(g, logits, p, cell0, smax, sarg, sinv, scratch, scratch_arg);
 
+  // 1. g_k = <grad_out cell, T_k>, parked in grad_logits.
   const int tx = tid % 16, ty = tid / 16;  // 4 templates x 2 cells per thread
   for (int64_t k0 = 0; k0 < g.N; k0 += kTile) {
     float acc[2][4] = {};
@@ -200,21 +208,38 @@ __global__ void mix_backward_kernel(float* __restrict__ grad_logits,
     for (int idx = tid; idx < kTile * kCells; idx += kThreads) {
       const int m = idx % kCells, kk = idx / kCells;
       const int64_t cell = cell0 + m, k = k0 + kk;
-      if (cell >= g.cells || k >= g.N) continue;
-      const int64_t off = cell_offset(g, cell) + k * g.hw;
-      const float gk = sg[kk][m];
-      atomicAdd(&sdot[m], prob(g, logits, p, off, smax[m], sinv[m]) * gk);
-      grad_logits[off] = gk;
+      if (cell < g.cells && k < g.N) grad_logits[cell_offset(g, cell) + k * g.hw] = sg[kk][m];
     }
     __syncthreads();
   }
+  // 2. sum_m p_m (g_m - g_a), measured from the most likely template a (as the CPU version: the
+  //    float p error then never multiplies the large g of the dominant template), in double.
+  if (tid < kCells) {
+    const int64_t cell = cell0 + tid;
+    sga[tid] = cell < g.cells ? grad_logits[cell_offset(g, cell) + (int64_t)sarg[tid] * g.hw] : 0.0f;
+    sdot[tid] = 0.0;
+  }
+  __syncthreads();
+  {
+    const int m = tid % kCells, lane = tid / kCells, lanes = kThreads / kCells;
+    const int64_t cell = cell0 + m;
+    double part = 0.0;
+    if (cell < g.cells)
+      for (int64_t k = lane; k < g.N; k += lanes) {
+        const int64_t off = cell_offset(g, cell) + k * g.hw;
+        part += (double)prob(g, logits, p, off, smax[m], sinv[m]) * ((double)grad_logits[off] - sga[m]);
+      }
+    atomicAdd(&sdot[m], part);
+  }
+  __syncthreads();
+  // 3. grad_logits_k = beta p_k (g_k - g_a - sum).
   for (int idx = tid; idx < kCells * g.N; idx += kThreads) {
     const int m = idx % kCells;
     const int64_t k = idx / kCells, cell = cell0 + m;
     if (cell >= g.cells) continue;
     const int64_t off = cell_offset(g, cell) + k * g.hw;
     const float pk = prob(g, logits, p, off, smax[m], sinv[m]);
-    grad_logits[off] = g.beta * pk * (grad_logits[off] - sdot[m]);
+    grad_logits[off] = g.beta * pk * (float)((double)grad_logits[off] - sga[m] - sdot[m]);
   }
 }
 

@@ -1,5 +1,10 @@
 package dev.tessera.model;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -55,62 +60,70 @@ final class SafetensorsSource implements WeightSource {
     }
 
     private Optional<Preprocessing> parseHeader(String json, long dataLength) throws IOException {
-        Object parsed;
+        JsonElement parsed;
         try {
-            parsed = MiniJson.parse(json);
-        } catch (IllegalArgumentException e) {
+            parsed = JsonParser.parseString(json);
+        } catch (JsonParseException | StackOverflowError e) {
             throw new IOException(file + ": safetensors header is not valid JSON: " + e.getMessage());
         }
-        if (!(parsed instanceof Map<?, ?> entries)) throw new IOException(file + ": safetensors header is not a JSON object");
+        if (!parsed.isJsonObject()) throw new IOException(file + ": safetensors header is not a JSON object");
         Optional<Preprocessing> recorded = Optional.empty();
-        for (Map.Entry<?, ?> e : entries.entrySet()) {
-            String name = (String) e.getKey();
+        for (Map.Entry<String, JsonElement> e : parsed.getAsJsonObject().entrySet()) {
+            String name = e.getKey();
             if (name.equals("__metadata__")) {
                 recorded = metadataPreprocessing(e.getValue());
                 continue;
             }
             try {
-                addEntry(name, e.getValue(), dataLength);
-            } catch (ClassCastException | NullPointerException | IllegalArgumentException | ArithmeticException ex) {
+                addEntry(name, e.getValue().getAsJsonObject(), dataLength);
+            } catch (IllegalStateException | UnsupportedOperationException | NullPointerException
+                    | IllegalArgumentException | ArithmeticException ex) {
                 throw new IOException(file + ": safetensors entry " + name + " is malformed: " + describe(ex));
             }
         }
         return recorded;
     }
 
-    private void addEntry(String name, Object value, long dataLength) throws IOException {
-        Map<?, ?> entry = (Map<?, ?>) value;
-        String dtypeName = (String) entry.get("dtype");
-        List<?> dims = (List<?>) entry.get("shape");
-        List<?> offsets = (List<?>) entry.get("data_offsets");
-        if (dtypeName == null || dims == null || offsets == null || offsets.size() != 2)
+    private void addEntry(String name, JsonObject entry, long dataLength) throws IOException {
+        JsonElement dtypeName = entry.get("dtype"), dims = entry.get("shape"), offsets = entry.get("data_offsets");
+        if (dtypeName == null || dims == null || offsets == null || offsets.getAsJsonArray().size() != 2)
             throw new IllegalArgumentException("needs dtype, shape and two data_offsets");
-        long[] shape = new long[dims.size()];
-        for (int k = 0; k < shape.length; k++) shape[k] = (Long) dims.get(k);
+        JsonArray dimArray = dims.getAsJsonArray();
+        long[] shape = new long[dimArray.size()];
+        for (int k = 0; k < shape.length; k++) shape[k] = exactLong(dimArray.get(k));
         long numel = StoredTensor.numel(shape);
-        long b = (Long) offsets.get(0), end = (Long) offsets.get(1);
+        long b = exactLong(offsets.getAsJsonArray().get(0)), end = exactLong(offsets.getAsJsonArray().get(1));
         if (b < 0 || end < b || end > dataLength)
             throw new IOException(file + ": safetensors entry " + name + " claims bytes [" + b + ", " + end
                     + ") but the data section has " + dataLength + " bytes (truncated or corrupt file)");
-        WeightDtype dtype = WeightDtype.ofSafetensors(dtypeName).orElse(null);
+        String dtypeText = dtypeName.getAsString();
+        WeightDtype dtype = WeightDtype.ofSafetensors(dtypeText).orElse(null);
         if (dtype != null && end - b != Math.multiplyExact(numel, (long) dtype.bytes))
             throw new IOException(file + ": safetensors entry " + name + " spans " + (end - b) + " bytes but "
-                    + dtypeName + " " + java.util.Arrays.toString(shape) + " needs " + numel * dtype.bytes);
-        index.put(name, new StoredTensor(dtypeName, dtype, shape));
+                    + dtypeText + " " + java.util.Arrays.toString(shape) + " needs " + numel * dtype.bytes);
+        index.put(name, new StoredTensor(dtypeText, dtype, shape));
         begin.put(name, b);
     }
 
-    private Optional<Preprocessing> metadataPreprocessing(Object metadata) throws IOException {
-        if (!(metadata instanceof Map<?, ?> m) || !(m.get("preprocessing") instanceof String value)) return Optional.empty();
+    /** An integer JSON number; fractions and non-numbers are malformed. */
+    private static long exactLong(JsonElement e) {
+        return e.getAsJsonPrimitive().getAsBigDecimal().longValueExact();
+    }
+
+    private Optional<Preprocessing> metadataPreprocessing(JsonElement metadata) throws IOException {
+        if (!metadata.isJsonObject()) return Optional.empty();
+        JsonElement value = metadata.getAsJsonObject().get("preprocessing");
+        if (value == null || !value.isJsonPrimitive()) return Optional.empty();
         try {
-            return Optional.of(Preprocessing.parse(value));
+            return Optional.of(Preprocessing.parse(value.getAsString()));
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": __metadata__ preprocessing: " + e.getMessage());
         }
     }
 
     private static String describe(RuntimeException e) {
-        return e instanceof ClassCastException || e instanceof NullPointerException ? "a field has the wrong JSON type"
+        return e instanceof IllegalStateException || e instanceof UnsupportedOperationException || e instanceof NullPointerException
+                || e instanceof NumberFormatException ? "a field has the wrong JSON type"
                 : e instanceof ArithmeticException ? "shape too large" : e.getMessage();
     }
 
