@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.zip.CRC32C;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -32,7 +33,8 @@ import java.util.stream.Stream;
 final class PreparedSetFormat {
     static final String MANIFEST = "manifest.json";
     static final String FORMAT = "tessera-template-set";
-    static final int VERSION = 1;
+    // 2: per-size tile digests (SHA-256, part of the content hash) and CRC-32C checksums in the manifest.
+    static final int VERSION = 2;
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
@@ -47,6 +49,9 @@ final class PreparedSetFormat {
         int count;
         int analysisSize;
         List<Integer> sizes;
+        /** Per entry of sizes: SHA-256 of the tile file (the set's identity) and its CRC-32C (checked on every open). */
+        List<String> tileSha256;
+        List<Long> tileCrc32c;
         String background;
         GlyphFont font;
         List<Entry> templates;
@@ -76,11 +81,13 @@ final class PreparedSetFormat {
                 + "-" + System.nanoTime()));
         try {
             Manifest m = manifest(set);
+            m.tileCrc32c = new ArrayList<>();
             for (int size : set.preparedSizes()) {
                 int[] pixels = set.tiles(size);
                 byte[] rgb = new byte[3 * pixels.length];
                 TemplateSet.rgbBytes(pixels, rgb);
                 Files.write(staging.resolve(tilesFile(size)), rgb);
+                m.tileCrc32c.add(crc32c(rgb));
             }
             Files.writeString(staging.resolve(MANIFEST), GSON.toJson(m), StandardCharsets.UTF_8);
             // Replace as a whole: a reader sees the old set or the new one, never a mixture.
@@ -107,11 +114,15 @@ final class PreparedSetFormat {
         if (m.version != VERSION)
             throw new IOException(manifestFile + ": format version " + m.version + ", this Tessera reads version " + VERSION
                     + "; prepare the set again");
-        if (m.templates == null || m.sizes == null || m.templates.size() != m.count || m.contentHash == null)
+        if (m.templates == null || m.sizes == null || m.templates.size() != m.count || m.contentHash == null
+                || m.tileSha256 == null || m.tileSha256.size() != m.sizes.size() || m.tileCrc32c == null
+                || m.tileCrc32c.size() != m.sizes.size())
             throw new IOException(manifestFile + ": incomplete manifest; prepare the set again");
         int n = m.count;
         Map<Integer, int[]> tiles = new LinkedHashMap<>();
-        for (int size : m.sizes) {
+        Map<Integer, String> digests = new LinkedHashMap<>();
+        for (int at = 0; at < m.sizes.size(); at++) {
+            int size = m.sizes.get(at);
             TemplateSet.checkSize(size);
             Path file = folder.resolve(tilesFile(size));
             if (!Files.isRegularFile(file)) throw new IOException(file + ": missing; prepare the set again");
@@ -119,6 +130,10 @@ final class PreparedSetFormat {
             long expected = 3L * n * size * size;
             if (rgb.length != expected)
                 throw new IOException(file + ": " + rgb.length + " bytes, expected " + expected + " (cut short or replaced); prepare the set again");
+            // A checksum, not the SHA-256: it catches damage at memory speed; the recorded digest names the set.
+            if (m.tileCrc32c.get(at) == null || crc32c(rgb) != m.tileCrc32c.get(at))
+                throw new IOException(file + ": checksum does not match the manifest (changed or damaged); prepare the set again");
+            digests.put(size, m.tileSha256.get(at));
             int[] pixels = new int[n * size * size];
             for (int p = 0, o = 0; p < pixels.length; p++, o += 3)
                 pixels[p] = 0xff000000 | (rgb[o] & 0xff) << 16 | (rgb[o + 1] & 0xff) << 8 | (rgb[o + 2] & 0xff);
@@ -139,13 +154,19 @@ final class PreparedSetFormat {
         GlyphFace face = m.font == null ? null : face(m.font, glyphs, background);
         TemplateSet set;
         try {
-            set = new TemplateSet(m.description, ids, names, m.analysisSize, tiles, glyphs, background, face);
+            set = new TemplateSet(m.description, ids, names, m.analysisSize, tiles, glyphs, background, face, digests);
         } catch (IllegalArgumentException e) {
             throw new IOException(manifestFile + ": " + e.getMessage() + "; prepare the set again", e);
         }
         if (!set.contentHash().equals(m.contentHash))
             throw new IOException(folder + ": tiles or names do not match the manifest's hash (changed or damaged); prepare the set again");
         return set;
+    }
+
+    private static long crc32c(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        return crc.getValue();
     }
 
     private static Manifest manifest(TemplateSet set) throws IOException {
@@ -157,6 +178,8 @@ final class PreparedSetFormat {
         m.count = set.count();
         m.analysisSize = set.analysisSize();
         m.sizes = new ArrayList<>(set.preparedSizes());
+        m.tileSha256 = new ArrayList<>();
+        for (int size : m.sizes) m.tileSha256.add(set.tileDigest(size));
         m.background = hex(set.background());
         if (set.isGlyphSet() && set.face() != null) {
             m.font = new GlyphFont();
