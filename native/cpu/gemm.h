@@ -49,3 +49,34 @@ inline void micro_4xN(float* C, int64_t ldc, const float* A, int64_t lda, const 
 }
 
 }  // namespace tsr
+
+namespace tsr {
+
+typedef int32_t v8i __attribute__((vector_size(32)));
+
+// exp of 8 floats at once (GCC does not vectorise std::exp without -ffast-math): Cody-Waite range
+// reduction x = n ln2 + r, |r| <= ln2/2, the Cephes degree-6 polynomial for e^r, then 2^n through
+// the exponent bits. Relative error within 2 ulp over the clamped range; inputs below -87.3 give
+// ~1e-38 instead of 0 (harmless next to a softmax sum >= 1), above 88.7 give FLT_MAX-ish values.
+inline v8 exp8(v8 x) {
+  const v8 hi = splat8(88.7f), lo = splat8(-87.3f);
+  x = x < lo ? lo : x;
+  x = x > hi ? hi : x;
+  v8 n = x * splat8(1.44269504088896341f);
+  n = __builtin_convertvector(__builtin_convertvector(n + (n < splat8(0.0f) ? splat8(-0.5f) : splat8(0.5f)), v8i), v8);
+  v8 r = x - n * splat8(0.693359375f);
+  r = r - n * splat8(-2.12194440e-4f);
+  v8 p = splat8(1.9875691500e-4f);
+  p = p * r + splat8(1.3981999507e-3f);
+  p = p * r + splat8(8.3334519073e-3f);
+  p = p * r + splat8(4.1665795894e-2f);
+  p = p * r + splat8(1.6666665459e-1f);
+  p = p * r + splat8(5.0000001201e-1f);
+  p = p * r * r + r + splat8(1.0f);
+  const v8i bits = (__builtin_convertvector(n, v8i) + 127) << 23;
+  v8 scale;
+  __builtin_memcpy(&scale, &bits, sizeof scale);
+  return p * scale;
+}
+
+}  // namespace tsr

@@ -27,7 +27,8 @@ using tsr::kCols;
 using tsr::micro_4xN;
 using tsr::round_up;
 
-constexpr int64_t kCells = 16;  // cells per block (multiple of 4)
+constexpr int64_t kCells = 32;       // cells per block (multiple of 16)
+constexpr int64_t kTemplates = 256;  // templates per forward pass: a 256 x 16 panel is 16 KB
 
 struct Geometry {
   int64_t B, N, h, w, C, th, tw;
@@ -54,8 +55,36 @@ struct Block {
 };
 
 // P[k][m] (N x kCells) = softmax over k of beta * logits for the block's cells; pad cells get 0.
+// A full block (16 cells, the common case) runs 8 cells per vector with exp8; a row's last,
+// partial block runs cell by cell (its vector loads would read past the row).
 void softmax_block(float* P, const float* logits, const Geometry& g, const Block& blk, float beta) {
   const float* src = logits + blk.cell_offset(g);
+  if (blk.n == kCells) {
+    constexpr int V = kCells / 8;  // v8 per row of cells
+    tsr::v8 mx[V], sum[V], inv[V];
+    for (int v = 0; v < V; ++v) mx[v] = tsr::splat8(-INFINITY), sum[v] = tsr::splat8(0.0f);
+    for (int64_t k = 0; k < g.N; ++k) {
+      const float* l = src + k * g.hw();
+      for (int v = 0; v < V; ++v) {
+        const tsr::v8 a = tsr::load8(l + 8 * v);
+        mx[v] = a > mx[v] ? a : mx[v];
+      }
+    }
+    const tsr::v8 vb = tsr::splat8(beta);
+    for (int64_t k = 0; k < g.N; ++k) {
+      const float* l = src + k * g.hw();
+      for (int v = 0; v < V; ++v) {
+        // beta * (l - max) <= 0: the largest term is exactly 1, the sum is >= 1.
+        const tsr::v8 e = tsr::exp8(vb * (tsr::load8(l + 8 * v) - mx[v]));
+        tsr::store8(P + k * kCells + 8 * v, e);
+        sum[v] += e;
+      }
+    }
+    for (int v = 0; v < V; ++v) inv[v] = tsr::splat8(1.0f) / sum[v];
+    for (int64_t k = 0; k < g.N; ++k)
+      for (int v = 0; v < V; ++v) tsr::store8(P + k * kCells + 8 * v, tsr::load8(P + k * kCells + 8 * v) * inv[v]);
+    return;
+  }
   float mx[kCells], sum[kCells];
   std::fill(mx, mx + kCells, -INFINITY);
   for (int64_t k = 0; k < g.N; ++k) {
@@ -67,7 +96,6 @@ void softmax_block(float* P, const float* logits, const Geometry& g, const Block
     const float* l = src + k * g.hw();
     float* row = P + k * kCells;
     for (int64_t m = 0; m < blk.n; ++m) {
-      // beta * (l - max) <= 0: exp never overflows, and the largest term is exactly 1.
       const float e = std::exp(beta * (l[m] - mx[m]));
       row[m] = e;
       sum[m] += e;
@@ -117,8 +145,15 @@ int tsr_mix_forward_cpu(float* out, float* p, const float* logits, const float* 
         float* dst = p + blk.cell_offset(g);
         for (int64_t k = 0; k < N; ++k) std::memcpy(dst + k * g.hw(), &P[k * kCells], blk.n * sizeof(float));
       }
-      for (int64_t m = 0; m < blk.n; m += 4)
-        micro_4xN(&O[m * ct16], ct16, &P[m], kCells, tpad.data(), ct16, N, ct16);
+      // Templates in chunks of kTemplates, and within a chunk one 16-column panel at a time for
+      // every 4 cells: the panel (kTemplates x 16 floats, 16 KB) stays in L1 while all the block's
+      // cells use it, instead of the whole template matrix streaming from L2 once per 4 cells.
+      for (int64_t k0 = 0; k0 < N; k0 += kTemplates) {
+        const int64_t kn = std::min(kTemplates, N - k0);
+        for (int64_t q = 0; q < ct16; q += kCols)
+          for (int64_t m = 0; m < blk.n; m += 4)
+            micro_4xN(&O[m * ct16 + q], ct16, &P[k0 * kCells + m], kCells, &tpad[k0 * ct16 + q], ct16, kn, kCols, k0 > 0);
+      }
       // Scatter: pixel (c, y, x) of cell m goes to row c*H + i*th + y, column (j0 + m)*tw + x.
       for (int64_t c = 0; c < C; ++c)
         for (int64_t y = 0; y < th; ++y) {
@@ -145,7 +180,7 @@ int tsr_mix_backward_cpu(float* grad_logits, const float* grad_out, const float*
 
 #pragma omp parallel num_threads(tsr::num_threads())
   {
-    std::vector<float> P(N * kCells), Gc(ct * kCells), G(kCells * n16);
+    std::vector<float> P(N * kCells), Gc(ct * kCells), Gt(n16 * kCells);
 #pragma omp for schedule(static)
     for (int64_t index = 0; index < g.blocks(); ++index) {
       const Block blk(g, index);
@@ -161,8 +196,11 @@ int tsr_mix_backward_cpu(float* grad_logits, const float* grad_out, const float*
             for (int64_t m = blk.n; m < kCells; ++m) dst[m] = 0.0f;
           }
         }
-      for (int64_t m = 0; m < blk.n; m += 4)
-        micro_4xN(&G[m * n16], n16, &Gc[m], kCells, tt.data(), n16, ct, n16);
+      // Gt[k][m] = sum_q T[k][q] Gc[q][m]: 4 templates x the block's 16 cells per micro-kernel call,
+      // the cells' pixels (ct x 16 floats, 12 KB at 8x8 RGB) staying in L1 for all templates, and the
+      // result laid out like P ([k][m]) so the rest runs 16 cells wide.
+      for (int64_t k = 0; k < n16; k += 4)
+        micro_4xN(&Gt[k * kCells], kCells, &tt[k], n16, Gc.data(), kCells, ct, kCells);
       // g_k - sum_m p_m g_m, measured from the cell's most likely template a:
       //   (g_k - g_a) - sum_m p_m (g_m - g_a).
       // Equal in exact arithmetic (the p sum to 1), but float p carries a relative error of a few
@@ -170,19 +208,31 @@ int tsr_mix_backward_cpu(float* grad_logits, const float* grad_out, const float*
       // large g of the dominant template (templates are 0..255) and nearly cancels against g_a:
       // measured 2e-5 of the largest gradient at N=1000, beta=5. Offset by g_a, the dominant term
       // is exactly 0; the sum is taken in double.
-      int64_t top[kCells] = {0};
+      float best[kCells], ga[kCells], dotf[kCells];
+      int64_t top[kCells];
+      double dot[kCells];
+      for (int64_t m = 0; m < kCells; ++m) {
+        best[m] = P[m];
+        top[m] = 0;
+        dot[m] = 0.0;
+      }
       for (int64_t k = 1; k < N; ++k)
-        for (int64_t m = 0; m < blk.n; ++m)
-          if (P[k * kCells + m] > P[top[m] * kCells + m]) top[m] = k;
-      double dot[kCells] = {0};
+        for (int64_t m = 0; m < kCells; ++m) {
+          const float v = P[k * kCells + m];
+          top[m] = v > best[m] ? k : top[m];
+          best[m] = v > best[m] ? v : best[m];
+        }
+      for (int64_t m = 0; m < kCells; ++m) ga[m] = Gt[top[m] * kCells + m];
       for (int64_t k = 0; k < N; ++k)
-        for (int64_t m = 0; m < blk.n; ++m)
-          dot[m] += (double)P[k * kCells + m] * ((double)G[m * n16 + k] - G[m * n16 + top[m]]);
+        for (int64_t m = 0; m < kCells; ++m)
+          dot[m] += (double)P[k * kCells + m] * (double)(Gt[k * kCells + m] - ga[m]);
+      for (int64_t m = 0; m < kCells; ++m) dotf[m] = (float)dot[m];
       float* dst = grad_logits + blk.cell_offset(g);
+      float row[kCells];
       for (int64_t k = 0; k < N; ++k) {
-        float* row = dst + k * g.hw();
-        for (int64_t m = 0; m < blk.n; ++m)
-          row[m] = beta * P[k * kCells + m] * (float)((double)G[m * n16 + k] - G[m * n16 + top[m]] - dot[m]);
+        for (int64_t m = 0; m < kCells; ++m)
+          row[m] = beta * P[k * kCells + m] * ((Gt[k * kCells + m] - ga[m]) - dotf[m]);
+        std::memcpy(dst + k * g.hw(), row, blk.n * sizeof(float));
       }
     }
   }

@@ -168,6 +168,27 @@ public final class Ops {
         return gradLogits;
     }
 
+    /**
+     * As {@link #mixBackward(Tensor, Tensor, Tensor, float)}, from the probabilities the forward
+     * wrote ({@link #mixForward(Tensor, Tensor, float, Tensor, Tensor)}) instead of the logits: a
+     * training step that keeps them saves the backward one exponential per logit.
+     */
+    public static Tensor mixBackwardFromProbabilities(Tensor gradOut, Tensor probabilities, Tensor templates, float beta) {
+        MixShape s = MixShape.of(probabilities, templates, beta);
+        requireFloat4d("mix grad_out", gradOut);
+        requireSameDevice("mix grad_out", gradOut, probabilities);
+        requireSize("mix grad_out", gradOut, s.B, s.C, s.h * s.th, s.w * s.tw);
+        Tensor gradLogits = newTensor(probabilities, s.B, s.N, s.h, s.w);
+        if (s.B == 0) return gradLogits;
+        int rc = probabilities.is_cuda()
+                ? NativeOps.tsr_mix_backward_cuda(address(gradLogits), address(gradOut), 0L, address(probabilities),
+                        address(templates), s.B, s.N, s.h, s.w, s.C, s.th, s.tw, beta, DEFAULT_STREAM)
+                : NativeOps.tsr_mix_backward_cpu(address(gradLogits), address(gradOut), 0L, address(probabilities),
+                        address(templates), s.B, s.N, s.h, s.w, s.C, s.th, s.tw, beta);
+        check("mix_backward", rc);
+        return gradLogits;
+    }
+
     private record MixShape(long B, long N, long h, long w, long C, long th, long tw) {
         static MixShape of(Tensor logits, Tensor templates, float beta) {
             requireFloat4d("mix logits", logits);

@@ -98,6 +98,25 @@ class MixOpsTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void mixBackwardFromSavedProbabilitiesMatchesAutogradOfReference(Case c) {
+        try (PointerScope scope = new PointerScope()) {
+            long seed = freshSeed();
+            Tensor logits = c.logits(), templates = c.templates(), gradOut = randn(c.mosaic());
+            Tensor p = nanFloat(c.B, c.N, c.h, c.w);
+            Ops.mixForward(logits, templates, c.beta, nanFloat(c.mosaic()), p);
+            Tensor leaf = toDouble(logits).requires_grad_(true);
+            OpsReference.mix(leaf, toDouble(templates), c.beta)
+                    .backward(toDouble(gradOut), new BoolOptional(), false, new TensorArrayRefOptional());
+            Tensor gradLogits = Ops.mixBackwardFromProbabilities(gradOut, p, templates, c.beta);
+            assertTrue(allFinite(gradLogits), "NaN or Inf in grad_logits, seed " + seed);
+            double scale = Math.max(Tensors.maxAbs(leaf.grad()), 1.0);
+            double err = Tensors.absoluteError(gradLogits, leaf.grad()) / scale;
+            assertTrue(err <= TOLERANCE, c + ": backward from p, rel. error " + err + ", seed " + seed);
+        }
+    }
+
     /** Central differences of <g, mix(logits)> against the native gradient, loss summed in double. */
     @Test
     void mixBackwardMatchesFiniteDifferences() {
