@@ -33,7 +33,10 @@ public final class DecoderTrainer implements AutoCloseable {
         this.decoder = decoder;
         this.temperature = temperature;
         this.learningRate = learningRate;
-        this.adam = MethodAdam.create(decoder.parameters(), learningRate.at(temperature.iteration()));
+        try (PointerScope scope = new PointerScope()) {
+            this.adam = MethodAdam.create(decoder.parameters(), learningRate.at(temperature.iteration()));
+            adam.retainReference(); // outlives the caller's scopes, released by close()
+        }
     }
 
     /** One optimisation step on a batch (B×3×H×W float32 RGB 0..255, H and W multiples of 8). */
