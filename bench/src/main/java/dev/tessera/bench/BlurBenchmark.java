@@ -60,17 +60,15 @@ public class BlurBenchmark {
             gradOut = randn(s.dim(0), s.dim(1), blur.outputSize(height), blur.outputSize(width));
             leaf = input.detach().requires_grad_(true);
             referenceOut = OpsReference.blur(leaf, blur);
-            scope.detach(input).detach(gradOut).detach(leaf).detach(referenceOut);
+            TrialTensors.keep(input, gradOut, leaf, referenceOut);
         }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        referenceOut.close();
-        leaf.close();
-        gradOut.close();
-        input.close();
+        TrialTensors.release(referenceOut, leaf, gradOut, input);
     }
+
 
     @Benchmark
     public float forwardNative() {

@@ -59,18 +59,15 @@ public class MixBenchmark {
             gradOut = randn(BATCH, CHANNELS, CELLS * TEMPLATE, CELLS * TEMPLATE);
             leaf = logits.detach().requires_grad_(true);
             referenceOut = OpsReference.mix(leaf, templates, BETA);
-            scope.detach(logits).detach(templates).detach(gradOut).detach(leaf).detach(referenceOut);
+            TrialTensors.keep(logits, templates, gradOut, leaf, referenceOut);
         }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        referenceOut.close();
-        leaf.close();
-        gradOut.close();
-        templates.close();
-        logits.close();
+        TrialTensors.release(referenceOut, leaf, gradOut, templates, logits);
     }
+
 
     @Benchmark
     public float forwardNative() {
