@@ -2,8 +2,9 @@
 """Turns a JMH JSON result (bench/run ... -rf json) into RESULTS.md's table.
 
 For each op, direction and size it pairs the native method with its reference, and prints:
-median and best iteration (ms), JMH's mean ± 99.9% error, the ratio reference/native (of medians:
-on a shared, noisy machine the median is steadier than the mean), and the op's floor
+median and best iteration (ms), the ratio reference/native of medians and of bests (on a shared,
+noisy machine contention only ever adds time: the median is steadier than JMH's mean, and the best
+iteration is the closest to the uncontended speed), and the op's floor
 (max of bytes / copy bandwidth and FLOPs / FMA peak, both measured by bench/floors/run) with
 the native time's fraction of it (floor / time: 100% means the op runs at the machine's limit).
 
@@ -76,13 +77,11 @@ def main():
         params = r.get("params", {})
         raw = [x for fork in r["primaryMetric"]["rawData"] for x in fork]
         key = (cls, tuple(sorted(params.items())), direction)
-        runs.setdefault(key, {})[side] = {
-            "median": statistics.median(raw), "best": min(raw),
-            "mean": r["primaryMetric"]["score"], "error": r["primaryMetric"]["scoreError"], "n": len(raw)}
+        runs.setdefault(key, {})[side] = {"median": statistics.median(raw), "best": min(raw)}
 
     order = {"forward": 0, "backward": 1, "forwardBackward": 2}
     print("| op | size | direction | native ms: median (best) | reference ms: median (best) "
-          "| ratio ref/native | floor ms (mem / FMA) | native at % of floor |")
+          "| ratio ref/native: medians (bests) | floor ms (mem / FMA) | native at % of floor: median (best) |")
     print("|---|---|---|---|---|---|---|---|")
     for key in sorted(runs, key=lambda k: (k[0], k[1], order.get(k[2], 9))):
         cls, params, direction = key
@@ -96,10 +95,10 @@ def main():
         fma_ms = flops / (args.peak_gflops * 1e9) * 1e3
         floor = max(mem_ms, fma_ms)
         op, size = label(cls, params)
-        print("| %s | %s | %s | %.2f (%.2f) | %.2f (%.2f) | **%.1f×** | %.2f (%.2f / %.2f) | %.0f%% |" % (
+        print("| %s | %s | %s | %.2f (%.2f) | %.2f (%.2f) | **%.1f×** (%.1f×) | %.2f (%.2f / %.2f) | %.0f%% (%.0f%%) |" % (
             op, size, {"forwardBackward": "fwd+bwd", "forward": "fwd", "backward": "bwd"}[direction],
-            n["median"], n["best"], ref["median"], ref["best"], ref["median"] / n["median"],
-            floor, mem_ms, fma_ms, 100 * floor / n["median"]))
+            n["median"], n["best"], ref["median"], ref["best"], ref["median"] / n["median"], ref["best"] / n["best"],
+            floor, mem_ms, fma_ms, 100 * floor / n["median"], 100 * floor / n["best"]))
 
 
 if __name__ == "__main__":
