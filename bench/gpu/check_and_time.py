@@ -17,6 +17,7 @@ torch.compile of the same composites; achieved GB/s (the bytes each op must move
 card's device-to-device copy bandwidth, measured here as read + write bytes of a large copy.
 """
 import argparse
+import contextlib
 import ctypes
 import math
 import statistics
@@ -47,6 +48,12 @@ SIGNATURES = {
     # grad_logits, grad_out, logits, p, templates, B, N, h, w, C, th, tw, beta, stream
     "tsr_mix_backward_cuda": ([P, P, P, P, P, I64, I64, I64, I64, I64, I64, I64, FLT, P], INT),
 }
+# The CPU entry points take the same arguments without the stream (--device cpu: a dry run of this
+# script on any machine with PyTorch, checking and timing the CPU kernels the same way).
+SIGNATURES.update({name.replace("_cuda", "_cpu"): (args[:-1], res) for name, (args, res) in list(SIGNATURES.items())
+                   if name.startswith(("tsr_blur_", "tsr_mix_"))})
+
+DEVICE = "cuda"
 
 
 class Tessera:
@@ -58,6 +65,8 @@ class Tessera:
             fn.restype = res
 
     def _call(self, name, *args):
+        if DEVICE == "cpu":
+            name, args = name.replace("_cuda", "_cpu"), args[:-1]
         rc = getattr(self.lib, name)(*args)
         if rc != 0:
             raise RuntimeError("%s failed (%d): %s" % (name, rc, self.lib.tsr_last_error().decode()))
@@ -66,12 +75,13 @@ class Tessera:
     def _ptr(t):
         if t is None:
             return None
-        assert t.is_cuda and t.dtype == torch.float32 and t.is_contiguous(), "kernel tensors: CUDA float32 contiguous"
+        assert t.device.type == DEVICE and t.dtype == torch.float32 and t.is_contiguous(), \
+            "kernel tensors: %s float32 contiguous" % DEVICE
         return ctypes.c_void_p(t.data_ptr())
 
     @staticmethod
     def _stream():
-        return ctypes.c_void_p(torch.cuda.current_stream().cuda_stream)
+        return ctypes.c_void_p(torch.cuda.current_stream().cuda_stream) if DEVICE == "cuda" else None
 
     def blur_forward(self, out, x, blur):
         taps = blur.host_taps
@@ -166,15 +176,20 @@ class Report:
         print("%d checks, %d failed (tolerance %.0e)" % (len(self.rows), self.failures, self.tol))
 
 
+def sync():
+    if DEVICE == "cuda":
+        torch.cuda.synchronize()
+
+
 def nan_like(shape):
-    return torch.full(shape, float("nan"), dtype=torch.float32, device="cuda")
+    return torch.full(shape, float("nan"), dtype=torch.float32, device=DEVICE)
 
 
 def check_blur(ts, rep, blur, shape, gen):
     B, C, H, W = shape
     Ho, Wo = blur.out_size(H), blur.out_size(W)
-    x32 = (torch.randn(shape, generator=gen, device="cuda", dtype=torch.float64) * 50).float()
-    g32 = torch.randn((B, C, Ho, Wo), generator=gen, device="cuda", dtype=torch.float64).float()
+    x32 = (torch.randn(shape, generator=gen, device=DEVICE, dtype=torch.float64) * 50).float()
+    g32 = torch.randn((B, C, Ho, Wo), generator=gen, device=DEVICE, dtype=torch.float64).float()
     x = x32.double().requires_grad_(True)
     ref = blur_ref(x, blur)
     (ref_grad,) = torch.autograd.grad(ref, x, g32.double())
@@ -183,19 +198,19 @@ def check_blur(ts, rep, blur, shape, gen):
     ts.blur_forward(out, x32, blur)
     grad_in = nan_like(shape)
     ts.blur_backward(grad_in, g32, blur)
-    torch.cuda.synchronize()
+    sync()
     tag = "blur %s %s" % (blur.name, "x".join(map(str, shape)))
     rep.compare(tag + " fwd", out, ref.detach())
     rep.compare(tag + " bwd", grad_in, ref_grad)
 
 
 def check_mix(ts, rep, B, N, h, w, C, th, tw, beta, logit_scale, gen, stream=None):
-    logits32 = (torch.randn((B, N, h, w), generator=gen, device="cuda", dtype=torch.float64) * logit_scale).float()
+    logits32 = (torch.randn((B, N, h, w), generator=gen, device=DEVICE, dtype=torch.float64) * logit_scale).float()
     if logit_scale >= 1e3:  # extreme logits: uniform in +-logit_scale, so the max is not always unique-ish
-        logits32 = ((torch.rand((B, N, h, w), generator=gen, device="cuda", dtype=torch.float64) * 2 - 1)
+        logits32 = ((torch.rand((B, N, h, w), generator=gen, device=DEVICE, dtype=torch.float64) * 2 - 1)
                     * logit_scale).float()
-    templates32 = (torch.rand((N, C, th, tw), generator=gen, device="cuda", dtype=torch.float64) * 255).float()
-    g32 = torch.randn((B, C, h * th, w * tw), generator=gen, device="cuda", dtype=torch.float64).float()
+    templates32 = (torch.rand((N, C, th, tw), generator=gen, device=DEVICE, dtype=torch.float64) * 255).float()
+    g32 = torch.randn((B, C, h * th, w * tw), generator=gen, device=DEVICE, dtype=torch.float64).float()
 
     logits = logits32.double().requires_grad_(True)
     templates = templates32.double()
@@ -208,8 +223,7 @@ def check_mix(ts, rep, B, N, h, w, C, th, tw, beta, logit_scale, gen, stream=Non
         pg = (p_ref * g).sum(dim=1, keepdim=True)
         bwd_scale = float((beta64 * p_ref * (g.abs() + pg.abs())).max())
 
-    ctx = torch.cuda.stream(stream) if stream is not None else torch.cuda.stream(torch.cuda.current_stream())
-    with ctx:
+    with torch.cuda.stream(stream) if stream is not None else contextlib.nullcontext():
         out = nan_like((B, C, h * th, w * tw))
         p = nan_like((B, N, h, w))
         ts.mix_forward(out, p, logits32, templates32, beta)
@@ -219,7 +233,7 @@ def check_mix(ts, rep, B, N, h, w, C, th, tw, beta, logit_scale, gen, stream=Non
         ts.mix_backward(grad, g32, logits32, None, templates32, beta)
         grad_p = nan_like((B, N, h, w))
         ts.mix_backward(grad_p, g32, None, p, templates32, beta)
-    torch.cuda.synchronize()
+    sync()
     tag = "mix B=%d N=%d %dx%d cells, C=%d %dx%d, beta=%g, logits~%g%s" % (
         B, N, h, w, C, th, tw, beta, logit_scale, ", side stream" if stream is not None else "")
     rep.compare(tag + " fwd", out, ref.detach())
@@ -231,7 +245,7 @@ def check_mix(ts, rep, B, N, h, w, C, th, tw, beta, logit_scale, gen, stream=Non
 
 def run_checks(ts, tol):
     rep = Report(tol)
-    gen = torch.Generator(device="cuda")
+    gen = torch.Generator(device=DEVICE)
     gen.manual_seed(int(time.time()))  # fresh inputs every run; the seed is printed for a rerun
     print("seed %d" % gen.initial_seed())
     blur_shapes = {
@@ -255,42 +269,62 @@ def run_checks(ts, tol):
     ]
     for case in mix_cases:
         check_mix(ts, rep, *case, gen)
-    check_mix(ts, rep, 2, 62, 7, 5, 3, 8, 8, 5.0, 1.0, gen, stream=torch.cuda.Stream())
+    if DEVICE == "cuda":
+        check_mix(ts, rep, 2, 62, 7, 5, 3, 8, 8, 5.0, 1.0, gen, stream=torch.cuda.Stream())
     rep.print()
     return rep.failures
 
 
 # ---- timing -------------------------------------------------------------------------------------
 
+class Clock:
+    """CUDA events on the current stream; a wall clock for --device cpu (the kernels are synchronous there)."""
+
+    def __init__(self):
+        if DEVICE == "cuda":
+            self.start, self.end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+
+    def __enter__(self):
+        if DEVICE == "cuda":
+            self.start.record()
+        else:
+            self.t0 = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        if DEVICE == "cuda":
+            self.end.record()
+            torch.cuda.synchronize()
+            self.ms = self.start.elapsed_time(self.end)
+        else:
+            self.ms = (time.perf_counter() - self.t0) * 1e3
+
+
 def time_ms(fn, min_batch_ms=20.0, batches=7):
-    """Median time of one call, from CUDA events around batches of calls."""
+    """Median time of one call, from clocks around batches of calls."""
     for _ in range(3):
         fn()
-    torch.cuda.synchronize()
-    start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-    start.record()
-    fn()
-    end.record()
-    torch.cuda.synchronize()
-    reps = max(1, min(1000, int(min_batch_ms / max(start.elapsed_time(end), 1e-3))))
+    sync()
+    with Clock() as once:
+        fn()
+    reps = max(1, min(1000, int(min_batch_ms / max(once.ms, 1e-3))))
     samples = []
     for _ in range(batches):
-        start.record()
-        for _ in range(reps):
-            fn()
-        end.record()
-        torch.cuda.synchronize()
-        samples.append(start.elapsed_time(end) / reps)
+        with Clock() as batch:
+            for _ in range(reps):
+                fn()
+        samples.append(batch.ms / reps)
     return statistics.median(samples)
 
 
 def copy_bandwidth_gbs():
     n = 1 << 28  # 1 GiB of float32
-    src = torch.empty(n, dtype=torch.float32, device="cuda").uniform_()
+    src = torch.empty(n, dtype=torch.float32, device=DEVICE).uniform_()
     dst = torch.empty_like(src)
     ms = time_ms(lambda: dst.copy_(src), min_batch_ms=50.0)
     del src, dst
-    torch.cuda.empty_cache()
+    if DEVICE == "cuda":
+        torch.cuda.empty_cache()
     return 2 * n * 4 / (ms * 1e-3) / 1e9
 
 
@@ -327,19 +361,20 @@ def mix_bytes(B, N, h, w, C, th, tw, direction):
 
 def run_timing(ts, use_compile):
     bw = copy_bandwidth_gbs()
-    print("device-to-device copy bandwidth: %.0f GB/s (read + write bytes of a 1 GiB copy)" % bw)
+    print("%s copy bandwidth: %.0f GB/s (read + write bytes of a 1 GiB copy)"
+          % ("device-to-device" if DEVICE == "cuda" else "host", bw))
     rows = []
 
     def add(op, size, direction, native, eager, comp, nbytes):
         rows.append((op, size, direction, native, eager, comp, nbytes))
 
     shape = (6, 3, 512, 512)
-    x = torch.randn(shape, device="cuda")
+    x = torch.randn(shape, device=DEVICE)
     for blur in (VIEWING, PYRAMID1, PYRAMID2):
         Ho, Wo = blur.out_size(512), blur.out_size(512)
-        g = torch.randn((6, 3, Ho, Wo), device="cuda")
-        out = torch.empty((6, 3, Ho, Wo), device="cuda")
-        grad_in = torch.empty(shape, device="cuda")
+        g = torch.randn((6, 3, Ho, Wo), device=DEVICE)
+        out = torch.empty((6, 3, Ho, Wo), device=DEVICE)
+        grad_in = torch.empty(shape, device=DEVICE)
         fc = compiled(lambda t, b=blur: blur_ref(t, b), use_compile)
         xr = x.clone().requires_grad_(True)
         graph_out = blur_ref(xr, blur)
@@ -369,11 +404,11 @@ def run_timing(ts, use_compile):
 
     B, h, w, C, th, tw, beta = 6, 64, 64, 3, 8, 8, 5.0
     for N in (62, 1000):
-        logits = torch.randn((B, N, h, w), device="cuda")
-        templates = torch.rand((N, C, th, tw), device="cuda") * 255
-        g = torch.randn((B, C, h * th, w * tw), device="cuda")
-        out = torch.empty((B, C, h * th, w * tw), device="cuda")
-        grad = torch.empty((B, N, h, w), device="cuda")
+        logits = torch.randn((B, N, h, w), device=DEVICE)
+        templates = torch.rand((N, C, th, tw), device=DEVICE) * 255
+        g = torch.randn((B, C, h * th, w * tw), device=DEVICE)
+        out = torch.empty((B, C, h * th, w * tw), device=DEVICE)
+        grad = torch.empty((B, N, h, w), device=DEVICE)
         fc = compiled(lambda l, T=templates: mix_ref(l, T, beta), use_compile)
         lr = logits.clone().requires_grad_(True)
         graph_out = mix_ref(lr, templates, beta)
@@ -424,24 +459,32 @@ def main():
     ap.add_argument("--check-only", action="store_true", help="skip the timings")
     ap.add_argument("--no-compile", action="store_true", help="skip torch.compile in the timings")
     ap.add_argument("--allow-tf32", action="store_true", help="let PyTorch's convolutions use TF32 (default: strict fp32)")
+    ap.add_argument("--device", choices=("cuda", "cpu"), default="cuda",
+                    help="cpu: the same checks and timings on the CPU kernels (a dry run without a GPU)")
     args = ap.parse_args()
 
-    if not torch.cuda.is_available():
-        print("no CUDA device visible to PyTorch; this script needs a GPU", file=sys.stderr)
-        return 2
+    global DEVICE
+    DEVICE = args.device
     ts = Tessera(args.lib)
-    if not ts.lib.tsr_cuda_compiled():
-        print("%s was built without CUDA (TESSERA_CUDA=ON and nvcc are needed)" % args.lib, file=sys.stderr)
-        return 2
-    if ts.lib.tsr_cuda_device_count() < 1:
-        print("libtessera sees no CUDA device (driver too old for its CUDA runtime?)", file=sys.stderr)
-        return 2
-    torch.backends.cudnn.allow_tf32 = args.allow_tf32
-    torch.backends.cuda.matmul.allow_tf32 = args.allow_tf32
-    props = torch.cuda.get_device_properties(0)
-    print("# Tessera CUDA ops on %s (sm_%d%d, %d SMs), torch %s, CUDA %s, libtessera %d" % (
-        props.name, props.major, props.minor, props.multi_processor_count, torch.__version__,
-        torch.version.cuda, ts.lib.tsr_version()))
+    if DEVICE == "cuda":
+        if not torch.cuda.is_available():
+            print("no CUDA device visible to PyTorch; this script needs a GPU (or --device cpu)", file=sys.stderr)
+            return 2
+        if not ts.lib.tsr_cuda_compiled():
+            print("%s was built without CUDA (TESSERA_CUDA=ON and nvcc are needed)" % args.lib, file=sys.stderr)
+            return 2
+        if ts.lib.tsr_cuda_device_count() < 1:
+            print("libtessera sees no CUDA device (driver too old for its CUDA runtime?)", file=sys.stderr)
+            return 2
+        torch.backends.cudnn.allow_tf32 = args.allow_tf32
+        torch.backends.cuda.matmul.allow_tf32 = args.allow_tf32
+        props = torch.cuda.get_device_properties(0)
+        where = "%s (sm_%d%d, %d SMs), CUDA %s" % (props.name, props.major, props.minor,
+                                                  props.multi_processor_count, torch.version.cuda)
+    else:
+        where = "CPU (%d torch threads)" % torch.get_num_threads()
+    print("# Tessera %s ops on %s, torch %s, libtessera %d" % (DEVICE.upper(), where, torch.__version__,
+                                                            ts.lib.tsr_version()))
     print()
 
     failures = run_checks(ts, args.tol)
