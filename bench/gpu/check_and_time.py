@@ -204,11 +204,19 @@ def check_blur(ts, rep, blur, shape, gen):
     rep.compare(tag + " bwd", grad_in, ref_grad)
 
 
-def check_mix(ts, rep, B, N, h, w, C, th, tw, beta, logit_scale, gen, stream=None):
-    logits32 = (torch.randn((B, N, h, w), generator=gen, device=DEVICE, dtype=torch.float64) * logit_scale).float()
-    if logit_scale >= 1e3:  # extreme logits: uniform in +-logit_scale, so the max is not always unique-ish
-        logits32 = ((torch.rand((B, N, h, w), generator=gen, device=DEVICE, dtype=torch.float64) * 2 - 1)
-                    * logit_scale).float()
+def check_mix(ts, rep, B, N, h, w, C, th, tw, beta, logits_kind, gen, stream=None):
+    """logits_kind: a number s for s * randn; "uniform 1e4" for uniform in +-1e4 (beta * gaps of
+    thousands: p is one-hot); "offset 1e4" for +-1e4 per cell plus 0.05 * randn (near ties at huge
+    magnitude: only max-subtraction keeps exp finite, and p is far from one-hot)."""
+    shape = (B, N, h, w)
+    if logits_kind == "uniform 1e4":
+        logits64 = (torch.rand(shape, generator=gen, device=DEVICE, dtype=torch.float64) * 2 - 1) * 1e4
+    elif logits_kind == "offset 1e4":
+        sign = torch.randint(0, 2, (B, 1, h, w), generator=gen, device=DEVICE).double() * 2 - 1
+        logits64 = sign * 1e4 + 0.05 * torch.randn(shape, generator=gen, device=DEVICE, dtype=torch.float64)
+    else:
+        logits64 = torch.randn(shape, generator=gen, device=DEVICE, dtype=torch.float64) * logits_kind
+    logits32 = logits64.float()
     templates32 = (torch.rand((N, C, th, tw), generator=gen, device=DEVICE, dtype=torch.float64) * 255).float()
     g32 = torch.randn((B, C, h * th, w * tw), generator=gen, device=DEVICE, dtype=torch.float64).float()
 
@@ -234,8 +242,9 @@ def check_mix(ts, rep, B, N, h, w, C, th, tw, beta, logit_scale, gen, stream=Non
         grad_p = nan_like((B, N, h, w))
         ts.mix_backward(grad_p, g32, None, p, templates32, beta)
     sync()
-    tag = "mix B=%d N=%d %dx%d cells, C=%d %dx%d, beta=%g, logits~%g%s" % (
-        B, N, h, w, C, th, tw, beta, logit_scale, ", side stream" if stream is not None else "")
+    tag = "mix B=%d N=%d %dx%d cells, C=%d %dx%d, beta=%g, logits %s%s" % (
+        B, N, h, w, C, th, tw, beta, logits_kind if isinstance(logits_kind, str) else "%g*randn" % logits_kind,
+        ", side stream" if stream is not None else "")
     rep.compare(tag + " fwd", out, ref.detach())
     rep.compare(tag + " fwd p", p, p_ref, scale=1.0)
     rep.compare(tag + " fwd (p=NULL)", out_nop, ref.detach())
@@ -256,15 +265,17 @@ def run_checks(ts, tol):
     for blur, shapes in blur_shapes.items():
         for shape in shapes:
             check_blur(ts, rep, blur, shape, gen)
-    # B, N, h, w, C, th, tw, beta, logit scale
+    # B, N, h, w, C, th, tw, beta, logits
     mix_cases = [
         (1, 2, 1, 1, 3, 8, 8, 1.0, 1.0),        # one cell, two templates
         (2, 62, 7, 5, 3, 8, 8, 5.0, 1.0),       # odd grid, B > 1
         (3, 1000, 9, 11, 3, 8, 8, 15.0, 1.0),   # many templates
         (2, 37, 13, 3, 1, 4, 6, 2.0, 3.0),      # grey, non-square templates that do not divide 64
         (1, 5, 3, 4, 3, 16, 16, 1.0, 1.0),      # templates larger than one 64-column tile
-        (2, 100, 6, 6, 3, 8, 8, 100.0, 1e4),    # extreme beta and logits
-        (2, 1000, 5, 7, 3, 8, 8, 100.0, 1e4),
+        (2, 100, 6, 6, 3, 8, 8, 100.0, "uniform 1e4"),   # extreme beta and logits
+        (2, 1000, 5, 7, 3, 8, 8, 100.0, "uniform 1e4"),
+        (2, 62, 6, 6, 3, 8, 8, 100.0, "offset 1e4"),
+        (2, 1000, 5, 7, 3, 8, 8, 100.0, "offset 1e4"),
         (6, 62, 64, 64, 3, 8, 8, 5.0, 1.0),     # training size
     ]
     for case in mix_cases:
