@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.zip.CRC32C;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -33,7 +34,8 @@ import java.util.stream.Stream;
 final class PreparedSetFormat {
     static final String MANIFEST = "manifest.json";
     static final String FORMAT = "tessera-template-set";
-    static final int VERSION = 1;
+    // 2: per-size tile digests (SHA-256, part of the content hash) and CRC-32C checksums in the manifest.
+    static final int VERSION = 2;
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
@@ -48,6 +50,9 @@ final class PreparedSetFormat {
         int count;
         int analysisSize;
         List<Integer> sizes;
+        /** Per entry of sizes: SHA-256 of the tile file (the set's identity) and its CRC-32C (checked on every open). */
+        List<String> tileSha256;
+        List<Long> tileCrc32c;
         String background;
         GlyphFont font;
         List<Entry> templates;
@@ -77,11 +82,13 @@ final class PreparedSetFormat {
                 + "-" + System.nanoTime()));
         try {
             Manifest m = manifest(set);
+            m.tileCrc32c = new ArrayList<>();
             for (int size : set.preparedSizes()) {
                 int[] pixels = set.tiles(size);
                 byte[] rgb = new byte[3 * pixels.length];
                 TemplateSet.rgbBytes(pixels, rgb);
                 Files.write(staging.resolve(tilesFile(size)), rgb);
+                m.tileCrc32c.add(crc32c(rgb));
             }
             Files.writeString(staging.resolve(MANIFEST), GSON.toJson(m), StandardCharsets.UTF_8);
             // Replace as a whole: a reader sees the old set or the new one, never a mixture.
@@ -112,11 +119,15 @@ final class PreparedSetFormat {
                     + "; prepare the set again");
         // JSON nulls where numbers and entries belong would otherwise surface as NullPointerExceptions.
         if (m.templates == null || m.sizes == null || m.templates.size() != m.count || m.contentHash == null || m.sizes.contains(null)
-                || m.templates.stream().anyMatch(e -> e == null || e.id == null || e.name == null))
+                || m.templates.stream().anyMatch(e -> e == null || e.id == null || e.name == null)
+                || m.tileSha256 == null || m.tileSha256.size() != m.sizes.size() || m.tileCrc32c == null
+                || m.tileCrc32c.size() != m.sizes.size())
             throw new IOException(manifestFile + ": incomplete manifest; prepare the set again");
         int n = m.count;
         Map<Integer, int[]> tiles = new LinkedHashMap<>();
-        for (int size : m.sizes) {
+        Map<Integer, String> digests = new LinkedHashMap<>();
+        for (int at = 0; at < m.sizes.size(); at++) {
+            int size = m.sizes.get(at);
             try {
                 TemplateSet.checkSize(size);
             } catch (IllegalArgumentException e) {
@@ -129,6 +140,10 @@ final class PreparedSetFormat {
             if (actual != expected)
                 throw new IOException(file + ": " + actual + " bytes, expected " + expected + " (cut short or replaced); prepare the set again");
             byte[] rgb = Files.readAllBytes(file);
+            // A checksum, not the SHA-256: it catches damage at memory speed; the recorded digest names the set.
+            if (m.tileCrc32c.get(at) == null || crc32c(rgb) != m.tileCrc32c.get(at))
+                throw new IOException(file + ": checksum does not match the manifest (changed or damaged); prepare the set again");
+            digests.put(size, m.tileSha256.get(at));
             int[] pixels = new int[n * size * size];
             for (int p = 0, o = 0; p < pixels.length; p++, o += 3)
                 pixels[p] = 0xff000000 | (rgb[o] & 0xff) << 16 | (rgb[o + 1] & 0xff) << 8 | (rgb[o + 2] & 0xff);
@@ -149,13 +164,19 @@ final class PreparedSetFormat {
         GlyphFace face = m.font == null ? null : face(m.font, glyphs, background);
         TemplateSet set;
         try {
-            set = new TemplateSet(m.description, ids, names, m.analysisSize, tiles, glyphs, background, face);
+            set = new TemplateSet(m.description, ids, names, m.analysisSize, tiles, glyphs, background, face, digests);
         } catch (IllegalArgumentException e) {
             throw new IOException(manifestFile + ": " + e.getMessage() + "; prepare the set again", e);
         }
         if (!set.contentHash().equals(m.contentHash))
             throw new IOException(folder + ": tiles or names do not match the manifest's hash (changed or damaged); prepare the set again");
         return set;
+    }
+
+    private static long crc32c(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        return crc.getValue();
     }
 
     private static Manifest manifest(TemplateSet set) throws IOException {
@@ -167,6 +188,8 @@ final class PreparedSetFormat {
         m.count = set.count();
         m.analysisSize = set.analysisSize();
         m.sizes = new ArrayList<>(set.preparedSizes());
+        m.tileSha256 = new ArrayList<>();
+        for (int size : m.sizes) m.tileSha256.add(set.tileDigest(size));
         m.background = hex(set.background());
         if (set.isGlyphSet() && set.face() != null) {
             m.font = new GlyphFont();

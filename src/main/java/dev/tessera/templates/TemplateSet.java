@@ -50,6 +50,7 @@ public final class TemplateSet {
     private final int background;
     private final GlyphFace face;
     private final Map<Integer, int[]> derived = new ConcurrentHashMap<>();
+    private final Map<Integer, String> tileDigests;
     private final String contentHash;
 
     /**
@@ -60,6 +61,16 @@ public final class TemplateSet {
      */
     TemplateSet(String description, List<String> ids, List<String> names, int analysisSize,
             Map<Integer, int[]> tiles, List<Glyph> glyphs, int background, GlyphFace face) {
+        this(description, ids, names, analysisSize, tiles, glyphs, background, face, null);
+    }
+
+    /**
+     * As above, with the SHA-256 of each size's tile bytes already known ({@code tileDigests}, as
+     * a prepared set records them, its files checked by checksum) instead of computed here; null
+     * to compute them.
+     */
+    TemplateSet(String description, List<String> ids, List<String> names, int analysisSize,
+            Map<Integer, int[]> tiles, List<Glyph> glyphs, int background, GlyphFace face, Map<Integer, String> tileDigests) {
         int n = ids.size();
         if (n == 0) throw new IllegalArgumentException("a template set needs at least one template");
         if (names.size() != n) throw new IllegalArgumentException(n + " ids but " + names.size() + " names");
@@ -83,6 +94,9 @@ public final class TemplateSet {
         this.glyphs = List.copyOf(glyphs);
         this.background = background & 0xffffff;
         this.face = face;
+        if (tileDigests != null && !tileDigests.keySet().equals(tiles.keySet()))
+            throw new IllegalArgumentException("tile digests for sizes " + tileDigests.keySet() + " but tiles at " + tiles.keySet());
+        this.tileDigests = tileDigests != null ? Map.copyOf(tileDigests) : digests(prepared);
         this.contentHash = hash();
     }
 
@@ -275,24 +289,47 @@ public final class TemplateSet {
         return Math.max(0, Math.min(255, Math.round(v)));
     }
 
+    /**
+     * SHA-256 over analysis size, ids, names and, per prepared size, the size and the SHA-256 of
+     * its tile bytes (R, G, B per pixel): per-size digests let a prepared set be reopened without
+     * rehashing every tile, yet any changed pixel or name changes the hash.
+     */
     private String hash() {
+        MessageDigest sha = sha256();
+        ByteBuffer head = ByteBuffer.allocate(12).putInt(2).putInt(analysisSize).putInt(count());
+        sha.update(head.array());
+        for (int i = 0; i < count(); i++) {
+            update(sha, ids.get(i));
+            update(sha, names.get(i));
+        }
+        for (Map.Entry<Integer, String> e : new TreeMap<>(tileDigests).entrySet()) {
+            sha.update(ByteBuffer.allocate(4).putInt(e.getKey()).array());
+            update(sha, e.getValue());
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** SHA-256 (hex) of each size's tile bytes, sizes in parallel. */
+    private static Map<Integer, String> digests(Map<Integer, int[]> tiles) {
+        Map<Integer, String> out = new ConcurrentHashMap<>();
+        tiles.entrySet().parallelStream().forEach(e -> {
+            byte[] rgb = new byte[3 * e.getValue().length];
+            rgbBytes(e.getValue(), rgb);
+            out.put(e.getKey(), HexFormat.of().formatHex(sha256().digest(rgb)));
+        });
+        return out;
+    }
+
+    /** SHA-256 (hex) of one prepared size's tile bytes, as {@link #contentHash} uses it. */
+    String tileDigest(int size) {
+        String d = tileDigests.get(size);
+        if (d == null) throw new IllegalArgumentException("no prepared tiles at " + size + " px");
+        return d;
+    }
+
+    private static MessageDigest sha256() {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            ByteBuffer head = ByteBuffer.allocate(12).putInt(1).putInt(analysisSize).putInt(count());
-            sha.update(head.array());
-            for (int i = 0; i < count(); i++) {
-                update(sha, ids.get(i));
-                update(sha, names.get(i));
-            }
-            byte[] rgb = new byte[0];
-            for (Map.Entry<Integer, int[]> e : prepared.entrySet()) {
-                sha.update(ByteBuffer.allocate(4).putInt(e.getKey()).array());
-                int[] px = e.getValue();
-                if (rgb.length != 3 * px.length) rgb = new byte[3 * px.length];
-                rgbBytes(px, rgb);
-                sha.update(rgb);
-            }
-            return HexFormat.of().formatHex(sha.digest());
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("this Java has no SHA-256", e);
         }

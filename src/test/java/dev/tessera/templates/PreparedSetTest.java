@@ -63,10 +63,16 @@ class PreparedSetTest {
         rgb[rnd.nextInt(rgb.length)] ^= 1;
         Files.write(tiles, rgb);
         IOException changed = assertThrows(IOException.class, () -> TemplateSet.open(saved));
-        assertTrue(changed.getMessage().contains("do not match the manifest's hash"), changed.getMessage());
+        assertTrue(changed.getMessage().contains("tiles-16.rgb") && changed.getMessage().contains("checksum does not match"),
+                changed.getMessage());
         Files.write(tiles, java.util.Arrays.copyOf(rgb, rgb.length - 3));
         IOException cut = assertThrows(IOException.class, () -> TemplateSet.open(saved));
         assertTrue(cut.getMessage().contains("tiles-16.rgb") && cut.getMessage().contains("cut short"), cut.getMessage());
+        set.save(saved);
+        Path manifest = saved.resolve("manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replace("\"name\": \"A\"", "\"name\": \"Z\""));
+        IOException renamed = assertThrows(IOException.class, () -> TemplateSet.open(saved));
+        assertTrue(renamed.getMessage().contains("do not match the manifest's hash"), renamed.getMessage());
         IOException none = assertThrows(IOException.class, () -> TemplateSet.open(dir));
         assertTrue(none.getMessage().contains("not a prepared template set"), none.getMessage());
     }
