@@ -29,24 +29,28 @@ public final class Images {
     /** Decoder warnings that mean pixels are missing: the JDK's libjpeg, TwelveMonkeys, PNG. */
     private static final Pattern TRUNCATED = Pattern.compile("(?i)premature end|truncat|missing eoi|unexpected end");
 
+    /** The system property that sets {@link #maxPixels()}. */
+    public static final String MAX_PIXELS_PROPERTY = "tessera.maxPixels";
+
+    /**
+     * 2^28 pixels, a 16,384² image: as large as the renderer's documented big mosaics, so Tessera
+     * reads back what it writes, and 1 GiB as the int ARGB raster every decoded picture becomes
+     * (twice that while a grey image is converted); a header claiming more is far likelier a
+     * decompression bomb than a photo.
+     */
+    public static final long DEFAULT_MAX_PIXELS = 1L << 28;
+
     private Images() {}
 
     /**
      * Decodes an image file, with grey images read as stored (see {@link #srgb}); an unreadable or
-     * non-image file is an {@link IOException} naming it.
+     * non-image file, or one that declares more pixels than {@link #maxPixels()}, is an
+     * {@link IOException} naming it. A file cut short is accepted with its missing part as the
+     * decoder fills it (grey for JPEG): for a picture to be turned into a mosaic, most of it beats
+     * none of it.
      */
     public static BufferedImage read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
-        BufferedImage img;
-        try {
-            img = ImageIO.read(file.toFile());
-        } catch (RuntimeException e) {
-            // Decoders fed garbage throw unchecked exceptions (array bounds, bad Huffman tables).
-            throw new IOException(file + ": damaged image (" + e + ")", e);
-        }
-        if (img == null) throw new IOException(file + ": not an image ImageIO can read (PNG, JPEG, GIF, BMP)");
-        if (img.getWidth() < 1 || img.getHeight() < 1) throw new IOException(file + ": image has no pixels");
-        return srgb(img);
+        return decode(file, false);
     }
 
     /**
@@ -57,7 +61,35 @@ public final class Images {
      * picture whole and are not refused.
      */
     public static BufferedImage readIntact(Path file) throws IOException {
+        return decode(file, true);
+    }
+
+    /**
+     * The most pixels an image file may declare, from the system property {@value #MAX_PIXELS_PROPERTY}
+     * (default {@value #DEFAULT_MAX_PIXELS}); read on every call so a running program can change it.
+     */
+    public static long maxPixels() {
+        String value = System.getProperty(MAX_PIXELS_PROPERTY);
+        if (value == null) return DEFAULT_MAX_PIXELS;
+        long limit;
+        try {
+            limit = Long.parseLong(value.trim().replace("_", ""));
+        } catch (NumberFormatException e) {
+            limit = 0;
+        }
+        if (limit < 1)
+            throw new IllegalArgumentException("system property " + MAX_PIXELS_PROPERTY + "='" + value
+                    + "' is not a positive whole number of pixels (underscores allowed: 268_435_456)");
+        return limit;
+    }
+
+    /**
+     * The one decoding path: the header's size is checked against the limit before the decoder
+     * allocates the raster, which it does from that size alone; a tiny file can declare gigapixels.
+     */
+    private static BufferedImage decode(Path file, boolean refuseTruncated) throws IOException {
         if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
+        long limit = maxPixels();
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) throw new IOException(file + ": cannot open for reading");
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -67,12 +99,21 @@ public final class Images {
             List<String> warnings = new ArrayList<>();
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
             try {
-                reader.setInput(in);
+                // Metadata ignored, as ImageIO.read does: an ancillary chunk's length is not checked
+                // against the file before the reader allocates it, and we use none of them.
+                reader.setInput(in, true, true);
+                int width = reader.getWidth(0), height = reader.getHeight(0);
+                if (width < 1 || height < 1) throw new IOException(file + ": image has no pixels (" + width + "x" + height + ")");
+                long pixels = (long) width * height;
+                if (pixels > limit)
+                    throw new IOException(String.format(Locale.ROOT, "%s: declares %,dx%,d = %,d pixels, more than the limit of %,d;"
+                            + " if the image is genuine, raise the limit with -D%s=N (TESSERA_JAVA_OPTS for the tessera script)",
+                            file, width, height, pixels, limit, MAX_PIXELS_PROPERTY));
                 BufferedImage img = reader.read(0);
-                for (String warning : warnings)
-                    if (TRUNCATED.matcher(warning).find())
-                        throw new IOException(file + ": damaged image (" + warning + "); re-export it or remove it");
-                if (img.getWidth() < 1 || img.getHeight() < 1) throw new IOException(file + ": image has no pixels");
+                if (refuseTruncated)
+                    for (String warning : warnings)
+                        if (TRUNCATED.matcher(warning).find())
+                            throw new IOException(file + ": damaged image (" + warning + "); re-export it or remove it");
                 return srgb(img);
             } catch (RuntimeException e) {
                 // Decoders fed garbage throw unchecked exceptions (array bounds, bad Huffman tables).

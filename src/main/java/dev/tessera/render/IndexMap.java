@@ -7,6 +7,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,6 +171,9 @@ public final class IndexMap {
             return isCsv(file) ? readCsv(file) : fromJson(gson().fromJson(Files.readString(file), Json.class), file);
         } catch (JsonParseException | IllegalArgumentException | IndexOutOfBoundsException | NullPointerException e) {
             throw new IOException(file + ": not a valid Tessera index map (" + e.getMessage() + ")", e);
+        } catch (CharacterCodingException e) {
+            // The decoder's own message ("Input length = 1") names neither the file nor the problem.
+            throw new IOException(file + ": not UTF-8 text (damaged, or not an index map)", e);
         }
     }
 

@@ -7,6 +7,7 @@ import java.awt.Font;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -108,13 +109,17 @@ final class PreparedSetFormat {
             m = GSON.fromJson(Files.readString(manifestFile, StandardCharsets.UTF_8), Manifest.class);
         } catch (JsonParseException e) {
             throw new IOException(manifestFile + ": not valid JSON (" + e.getMessage() + "); prepare the set again", e);
+        } catch (CharacterCodingException e) {
+            throw new IOException(manifestFile + ": not UTF-8 text (damaged); prepare the set again", e);
         }
         if (m == null || !FORMAT.equals(m.format))
             throw new IOException(manifestFile + ": not a " + FORMAT + " manifest; prepare the set again");
         if (m.version != VERSION)
             throw new IOException(manifestFile + ": format version " + m.version + ", this Tessera reads version " + VERSION
                     + "; prepare the set again");
-        if (m.templates == null || m.sizes == null || m.templates.size() != m.count || m.contentHash == null
+        // JSON nulls where numbers and entries belong would otherwise surface as NullPointerExceptions.
+        if (m.templates == null || m.sizes == null || m.templates.size() != m.count || m.contentHash == null || m.sizes.contains(null)
+                || m.templates.stream().anyMatch(e -> e == null || e.id == null || e.name == null)
                 || m.tileSha256 == null || m.tileSha256.size() != m.sizes.size() || m.tileCrc32c == null
                 || m.tileCrc32c.size() != m.sizes.size())
             throw new IOException(manifestFile + ": incomplete manifest; prepare the set again");
@@ -123,13 +128,18 @@ final class PreparedSetFormat {
         Map<Integer, String> digests = new LinkedHashMap<>();
         for (int at = 0; at < m.sizes.size(); at++) {
             int size = m.sizes.get(at);
-            TemplateSet.checkSize(size);
+            try {
+                TemplateSet.checkSize(size);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(manifestFile + ": " + e.getMessage() + "; prepare the set again", e);
+            }
             Path file = folder.resolve(tilesFile(size));
             if (!Files.isRegularFile(file)) throw new IOException(file + ": missing; prepare the set again");
+            long expected = 3L * n * size * size, actual = Files.size(file);
+            // Checked before reading: a replaced file of gigabytes must not be read into memory to be refused.
+            if (actual != expected)
+                throw new IOException(file + ": " + actual + " bytes, expected " + expected + " (cut short or replaced); prepare the set again");
             byte[] rgb = Files.readAllBytes(file);
-            long expected = 3L * n * size * size;
-            if (rgb.length != expected)
-                throw new IOException(file + ": " + rgb.length + " bytes, expected " + expected + " (cut short or replaced); prepare the set again");
             // A checksum, not the SHA-256: it catches damage at memory speed; the recorded digest names the set.
             if (m.tileCrc32c.get(at) == null || crc32c(rgb) != m.tileCrc32c.get(at))
                 throw new IOException(file + ": checksum does not match the manifest (changed or damaged); prepare the set again");
@@ -145,8 +155,8 @@ final class PreparedSetFormat {
             ids.add(e.id);
             names.add(e.name);
             if (m.font != null) {
-                if (e.codePoint == null || e.foreground == null)
-                    throw new IOException(manifestFile + ": glyph template '" + e.id + "' lacks its character or colour; prepare the set again");
+                if (e.codePoint == null || !Character.isValidCodePoint(e.codePoint) || e.foreground == null)
+                    throw new IOException(manifestFile + ": glyph template '" + e.id + "' lacks a valid character or colour; prepare the set again");
                 glyphs.add(new Glyph(e.codePoint, parseHex(e.foreground, manifestFile)));
             }
         }

@@ -22,9 +22,9 @@ import java.util.zip.ZipOutputStream;
  * torch.save zip layout and the legacy layout (pickle protocol 2 as Python's pickler emits it for an
  * OrderedDict state dict, globals memoised), and safetensors. Tests then tamper with them.
  */
-final class WeightFileWriter {
+public final class WeightFileWriter {
     /** One tensor to write: its name, dtype (safetensors spelling), shape and little-endian bytes. */
-    record Entry(String name, String dtype, long[] shape, byte[] data) {
+    public record Entry(String name, String dtype, long[] shape, byte[] data) {
         static Entry f32(String name, long[] shape, float[] values) {
             ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
             b.asFloatBuffer().put(values);
@@ -45,7 +45,7 @@ final class WeightFileWriter {
 
     // ---- torch.save, zip layout (PyTorch ≥ 1.6) ----
 
-    static void writeTorchZip(Path file, String prefix, List<Entry> entries) throws IOException {
+    public static void writeTorchZip(Path file, String prefix, List<Entry> entries) throws IOException {
         Map<String, byte[]> records = new java.util.LinkedHashMap<>();
         records.put(prefix + "/data.pkl", stateDictPickle(entries, false));
         records.put(prefix + "/byteorder", "little".getBytes(StandardCharsets.US_ASCII));
@@ -70,7 +70,7 @@ final class WeightFileWriter {
 
     // ---- torch.save, legacy layout (PyTorch < 1.6) ----
 
-    static void writeTorchLegacy(Path file, List<Entry> entries) throws IOException {
+    public static void writeTorchLegacy(Path file, List<Entry> entries) throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
             Pickle magic = new Pickle();
             magic.proto().long1(new byte[] {0x6c, (byte) 0xfc, (byte) 0x9c, 0x46, (byte) 0xf9, 0x20, 0x6a, (byte) 0xa8, 0x50, 0x19}).stop();
@@ -125,7 +125,7 @@ final class WeightFileWriter {
 
     // ---- safetensors ----
 
-    static void writeSafetensors(Path file, List<Entry> entries, Map<String, String> metadata) throws IOException {
+    public static void writeSafetensors(Path file, List<Entry> entries, Map<String, String> metadata) throws IOException {
         List<String> fields = new ArrayList<>();
         if (!metadata.isEmpty())
             fields.add("\"__metadata__\":{" + metadata.entrySet().stream()
