@@ -116,7 +116,9 @@ public final class Batch {
                         job.run(input);
                     } catch (Exception | OutOfMemoryError e) {
                         failed.incrementAndGet();
-                        bar.warn(input + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+                        String message = e.getMessage() != null ? e.getMessage() : e.toString();
+                        // Most messages already start with the file they are about.
+                        bar.warn(message.startsWith(input.toString()) ? message : input + ": " + message);
                     }
                     bar.step();
                 });

@@ -1,5 +1,6 @@
 package dev.tessera.bench;
 
+import static org.bytedeco.pytorch.global.torch.empty_like;
 import static org.bytedeco.pytorch.global.torch.grad;
 import static org.bytedeco.pytorch.global.torch.rand;
 import static org.bytedeco.pytorch.global.torch.randn;
@@ -32,6 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Tempered softmax + template mix at training size (B = 6, 64×64 cells of 8×8 RGB templates, so a
  * 512² mosaic): native {@link Ops} against {@link OpsReference#mix} (softmax + conv_transpose2d),
  * forward, backward and forward+backward; the reference backward is LibTorch autograd of it.
+ * Both backward passes start from the forward's softmax (autograd keeps it in its graph; the native
+ * forward writes it when asked), as a training step runs them; {@code backwardNativeFromLogits}
+ * times the native backward that recomputes the softmax instead.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -48,7 +52,7 @@ public class MixBenchmark {
     @Param({"62", "1000"})
     public long templateCount;
 
-    private Tensor logits, templates, gradOut, leaf, referenceOut;
+    private Tensor logits, templates, gradOut, leaf, referenceOut, probabilities;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -59,13 +63,15 @@ public class MixBenchmark {
             gradOut = randn(BATCH, CHANNELS, CELLS * TEMPLATE, CELLS * TEMPLATE);
             leaf = logits.detach().requires_grad_(true);
             referenceOut = OpsReference.mix(leaf, templates, BETA);
-            TrialTensors.keep(logits, templates, gradOut, leaf, referenceOut);
+            probabilities = empty_like(logits);
+            Ops.mixForward(logits, templates, BETA, empty_like(referenceOut), probabilities);
+            TrialTensors.keep(logits, templates, gradOut, leaf, referenceOut, probabilities);
         }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        TrialTensors.release(referenceOut, leaf, gradOut, templates, logits);
+        TrialTensors.release(probabilities, referenceOut, leaf, gradOut, templates, logits);
     }
 
 
@@ -86,6 +92,13 @@ public class MixBenchmark {
     @Benchmark
     public float backwardNative() {
         try (PointerScope scope = new PointerScope()) {
+            return Readback.first(Ops.mixBackwardFromProbabilities(gradOut, probabilities, templates, BETA));
+        }
+    }
+
+    @Benchmark
+    public float backwardNativeFromLogits() {
+        try (PointerScope scope = new PointerScope()) {
             return Readback.first(Ops.mixBackward(gradOut, logits, templates, BETA));
         }
     }
@@ -102,8 +115,9 @@ public class MixBenchmark {
     @Benchmark
     public float forwardBackwardNative() {
         try (PointerScope scope = new PointerScope()) {
-            float seen = Readback.first(Ops.mixForward(logits, templates, BETA));
-            return seen + Readback.first(Ops.mixBackward(gradOut, logits, templates, BETA));
+            Tensor p = empty_like(logits);
+            float seen = Readback.first(Ops.mixForward(logits, templates, BETA, empty_like(referenceOut), p));
+            return seen + Readback.first(Ops.mixBackwardFromProbabilities(gradOut, p, templates, BETA));
         }
     }
 
