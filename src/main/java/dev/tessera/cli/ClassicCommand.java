@@ -54,7 +54,7 @@ final class ClassicCommand implements Callable<Integer> {
     Integer tile;
 
     @Option(names = "--subcells", paramLabel = "K",
-            description = "K x K sub-cell colours per cell, 1..16 (default: the cell size up to 16 with --cell, 16 with --cells).")
+            description = "K x K sub-cell colours per cell, 1..16 (default: 2 for glyphs; for pictures the cell size up to 16, 16 with --cells).")
     Integer subcells;
 
     @Option(names = "--min-distance", paramLabel = "D", defaultValue = "0", description = "No template twice within D cells (default: 0, off).")
@@ -96,7 +96,7 @@ final class ClassicCommand implements Callable<Integer> {
         List<Path> files = Batch.expandInputs(inputs);
         Batch.requireDistinctStems(files);
         TemplateSet set = templates.load(err);
-        int k = subcells != null ? subcells : grid == null ? Math.min(16, cell) : 16;
+        int k = subcells != null ? subcells : ClassicOptions.defaultSubcells(set, grid == null ? cell : 16);
         ClassicOptions options = new ClassicOptions(k, minDistance, maxUses, fair, tint,
                 toneMap != null ? toneMap : set.isGlyphSet());
         ClassicMatcher matcher = new ClassicMatcher(set, options);

@@ -65,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private void glyphMosaic(PrintWriter out, BufferedImage picture) throws IOException {
         TemplateSet glyphs = TemplateSet.defaultGlyphs();
-        ClassicMatcher matcher = new ClassicMatcher(glyphs, ClassicOptions.defaults(8, true));
+        ClassicMatcher matcher = new ClassicMatcher(glyphs, ClassicOptions.defaults(ClassicOptions.defaultSubcells(glyphs, 8), true));
         CellGrid grid = CellGrid.ofCellSize(picture.getWidth(), picture.getHeight(), 8);
         long t0 = System.nanoTime();
         ClassicMatcher.Match match = matcher.match(picture, grid);

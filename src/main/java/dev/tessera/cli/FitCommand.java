@@ -82,7 +82,7 @@ final class FitCommand implements Callable<Integer> {
         if (grid.cropped()) err.println("tessera fit: " + grid.describeCrop());
         BufferedImage target = grid.cropped()
                 ? image.getSubimage(grid.region().x, grid.region().y, grid.region().width, grid.region().height) : image;
-        ClassicMatcher classic = new ClassicMatcher(set, ClassicOptions.defaults(Math.min(16, cell), set.isGlyphSet()));
+        ClassicMatcher classic = new ClassicMatcher(set, ClassicOptions.defaults(ClassicOptions.defaultSubcells(set, cell), set.isGlyphSet()));
         IndexMap start = classic.match(image, grid).map();
         int[] startChoice = new int[start.cells()];
         for (int i = 0; i < startChoice.length; i++) startChoice[i] = start.template(i);
