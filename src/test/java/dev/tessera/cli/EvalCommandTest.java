@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tessera.eval.CieLab;
 import dev.tessera.eval.Ciede2000;
 import dev.tessera.image.Images;
+import dev.tessera.render.IndexMap;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -110,7 +112,89 @@ class EvalCommandTest {
     @Test
     void missingOptionsAreUsageErrors() {
         assertEquals(2, run("eval", "--input", "a.png"));
-        assertTrue(err.toString().contains("--mosaic"), err.toString());
+        assertTrue(err.toString().contains("--mosaic") && err.toString().contains("--index"), err.toString());
+    }
+
+    /** A 9-template set cut from a picture of gradients and noise: the flags that choose it, for classic and eval alike. */
+    private String[] gridSet() {
+        Path tiles = write(gradient(new Random(), 24, 24), "tiles.png");
+        return new String[] {"--grid", tiles.toString(), "--grid-tiles", "3x3"};
+    }
+
+    /** Runs {@code classic} on the input with the set; returns the folder holding NAME.png and NAME.json. */
+    private Path classic(Path input, String[] set, String... more) {
+        Path out = dir.resolve("classic");
+        List<String> args = new ArrayList<>(List.of("classic", input.toString(), "-o", out.toString()));
+        args.addAll(List.of(set));
+        args.addAll(List.of(more));
+        TesseraCommandTest.Run r = TesseraCommandTest.run(args.toArray(String[]::new));
+        assertEquals(0, r.exit(), r.err());
+        return out;
+    }
+
+    @Test
+    void anIndexMapIsJudgedExactlyAsItsRenderedMosaicPlusDistinctTemplates() throws IOException {
+        Path input = write(gradient(new Random(), 64, 48), "in.png");
+        String[] set = gridSet();
+        Path made = classic(input, set);
+        assertEquals(0, run("eval", "--input", input.toString(), "--mosaic", made.resolve("in.png").toString(), "--json"), err.toString());
+        String byPixels = out.toString().trim();
+        out.getBuffer().setLength(0);
+        List<String> args = new ArrayList<>(List.of("eval", "--input", input.toString(), "--index", made.resolve("in.json").toString(), "--json"));
+        args.addAll(List.of(set));
+        assertEquals(0, run(args.toArray(String[]::new)), err.toString());
+        String byMap = out.toString().trim();
+
+        int distinct = IndexMap.load(made.resolve("in.json")).distinctTemplates();
+        assertTrue(distinct > 1 && distinct <= 9, "distinct " + distinct);
+        String scales = byPixels.substring(byPixels.indexOf("\"quality\": "), byPixels.indexOf(", \"distinctTemplates\""));
+        assertTrue(byMap.contains(scales), byMap + "\nvs\n" + byPixels);
+        assertTrue(byMap.endsWith("\"distinctTemplates\": " + distinct + "}}"), byMap);
+        assertTrue(byMap.startsWith("{\"input\": \"" + input + "\", \"index\": \"" + made.resolve("in.json") + "\""), byMap);
+    }
+
+    @Test
+    void aCroppedInputIsJudgedOnTheMapsGridAsClassicEvalJudgesIt() {
+        // 70x53 holds 8x6 cells of 8 px; classic crops the centred 64x48 and --eval measures that.
+        Path input = write(gradient(new Random(), 70, 53), "odd.png");
+        String[] set = gridSet();
+        Path made = dir.resolve("classic");
+        List<String> classicArgs = new ArrayList<>(List.of("classic", input.toString(), "-o", made.toString(), "--eval"));
+        classicArgs.addAll(List.of(set));
+        TesseraCommandTest.Run c = TesseraCommandTest.run(classicArgs.toArray(String[]::new));
+        assertEquals(0, c.exit(), c.err());
+
+        List<String> args = new ArrayList<>(List.of("eval", "-i", input.toString(), "--index", made.resolve("odd.json").toString()));
+        args.addAll(List.of(set));
+        assertEquals(0, run(args.toArray(String[]::new)), err.toString());
+        assertTrue(out.toString().contains("cropped 70x53 to 64x48 (centred)"), out.toString());
+        for (String scale : new String[] {"1", "1/2", "1/4"}) {
+            List<String> fromClassic = c.out().lines().map(line -> List.of(line.trim().split("\\s+")))
+                    .filter(cells -> cells.get(0).equals(scale)).findFirst().orElseThrow();
+            assertEquals(fromClassic, row(scale));
+        }
+        assertEquals(List.of("1", "64x48"), row("1").subList(0, 2));
+        String distinct = c.out().lines().filter(l -> l.startsWith("distinct templates used: ")).findFirst().orElseThrow();
+        assertTrue(out.toString().contains(distinct), out.toString());
+    }
+
+    @Test
+    void aMapRenderedWithAnotherSetIsAnInputErrorNamingTheMap() {
+        Path input = write(gradient(new Random(), 32, 32), "in.png");
+        Path map = classic(input, gridSet()).resolve("in.json");
+        assertEquals(3, run("eval", "--input", input.toString(), "--index", map.toString(), "--templates", "glyphs"));
+        assertTrue(err.toString().startsWith("tessera eval: " + map + ": index map was made with template set "), err.toString());
+        assertTrue(err.toString().contains("render it with the set it was made with"), err.toString());
+    }
+
+    @Test
+    void mosaicAndIndexAreAlternativesAndSetFlagsNeedAnIndex() {
+        Path input = write(flat(10, 16, 16), "in.png");
+        assertEquals(2, run("eval", "--input", input.toString(), "--mosaic", input.toString(), "--index", "map.json"));
+        assertTrue(err.toString().contains("mutually exclusive"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("eval", "--input", input.toString(), "--mosaic", input.toString(), "--templates", "glyphs"));
+        assertTrue(err.toString().contains("--templates chooses the template set of an --index map"), err.toString());
     }
 
     private Path write(BufferedImage img, String name) {
@@ -130,6 +214,14 @@ class EvalCommandTest {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++) img.setRGB(x, y, rng.nextInt(1 << 24));
+        return img;
+    }
+
+    /** Gradients under noise, so neighbouring cells want different templates. */
+    private static BufferedImage gradient(Random rng, int w, int h) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) img.setRGB(x, y, (x * 255 / w) << 16 | (y * 255 / h) << 8 | rng.nextInt(256));
         return img;
     }
 
