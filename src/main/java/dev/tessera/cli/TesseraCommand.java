@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             ClassicCommand.class,
             TrainCommand.class,
             FitCommand.class,
+            CompareCommand.class,
             RenderCommand.class,
             EvalCommand.class,
             TemplatesCommand.class,

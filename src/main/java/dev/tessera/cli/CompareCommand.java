@@ -1,0 +1,178 @@
+package dev.tessera.cli;
+
+import dev.tessera.classic.CellGrid;
+import dev.tessera.classic.ClassicMatcher;
+import dev.tessera.classic.ClassicOptions;
+import dev.tessera.eval.CompareEntry;
+import dev.tessera.eval.CompareReport;
+import dev.tessera.eval.MosaicQuality;
+import dev.tessera.image.Images;
+import dev.tessera.image.Resampler;
+import dev.tessera.model.ViewingLoss;
+import dev.tessera.render.IndexMap;
+import dev.tessera.render.MosaicRenderer;
+import dev.tessera.templates.TemplateSet;
+import dev.tessera.train.LogitFit;
+import java.awt.Rectangle;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tessera compare}: one input rendered by several modes, judged alike, in one report. */
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Render one picture with several modes on the same grid and template set, measure each as it is seen "
+                + "(PSNR, SSIM, CIEDE2000 at full, 1/2 and 1/4 size) and write one report: OUTDIR/report.html (readable offline), "
+                + "report.png (contact sheet with enlarged centres), report.json, and input.png, MODE.png, MODE.json beside them.",
+                "Modes: classic (as `tessera classic` by default), classic-d5 (classic with --min-distance 5), "
+                        + "fit (as `tessera fit`, from the classic solution, --steps steps)."},
+        footer = {"", "Exit codes: 0 written, 2 usage, 3 bad input, 4 I/O failure."})
+final class CompareCommand implements Callable<Integer> {
+    /** The modes compare knows, by the names --modes takes. */
+    enum Mode {
+        CLASSIC("classic"), CLASSIC_D5("classic-d5"), FIT("fit");
+
+        final String label;
+
+        Mode(String label) {
+            this.label = label;
+        }
+
+        static String labels() {
+            return Arrays.stream(values()).map(m -> m.label).collect(Collectors.joining(", "));
+        }
+    }
+
+    /** Minimum distance of the classic-d5 variant: no template twice within 5 cells, the README's print example. */
+    private static final int D5_MIN_DISTANCE = 5;
+    /** The argmax mosaic is scored every this many steps, as `tessera fit` scores it. */
+    private static final int HARD_EVERY = 5;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "IMAGE", description = "The picture (PNG, JPEG).")
+    Path input;
+
+    @Mixin
+    TemplatesSourceOptions templates;
+
+    @Option(names = "--modes", split = ",", paramLabel = "MODE", defaultValue = "classic,fit",
+            description = "Modes to compare, comma-separated: classic, classic-d5, fit (default: ${DEFAULT-VALUE}).")
+    List<String> modes;
+
+    @Option(names = "--cell", paramLabel = "PX", defaultValue = "8", description = "Source pixels per cell side (default: ${DEFAULT-VALUE}).")
+    int cell;
+
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "60",
+            description = "Fit's optimisation steps (default: ${DEFAULT-VALUE}, short so a comparison stays quick; `tessera fit` runs 300).")
+    int steps;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUTDIR", required = true, description = "Folder for the report and its pictures.")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        List<Mode> chosen = parseModes();
+        LogitFit.Settings fitSettings = new LogitFit.Settings(steps, Double.parseDouble(FitCommand.DEFAULT_LR), HARD_EVERY);
+        BufferedImage image = Images.read(input);
+        TemplateSet set = templates.load(err);
+        CellGrid grid = CellGrid.ofCellSize(image.getWidth(), image.getHeight(), cell);
+        if (grid.cropped()) err.println("tessera compare: " + grid.describeCrop());
+        BufferedImage target = grid.cropped()
+                ? image.getSubimage(grid.region().x, grid.region().y, grid.region().width, grid.region().height) : image;
+        int subcells = ClassicOptions.defaultSubcells(set, cell);
+        boolean toneMap = set.isGlyphSet();
+        MosaicRenderer renderer = new MosaicRenderer(set, grid.cellSize());
+        Files.createDirectories(output);
+
+        List<CompareEntry> entries = new ArrayList<>();
+        for (Mode mode : chosen) {
+            err.println("tessera compare: " + mode.label + "...");
+            long start = System.nanoTime();
+            Made made = switch (mode) {
+                case CLASSIC -> classic(image, grid, set, ClassicOptions.defaults(subcells, toneMap));
+                case CLASSIC_D5 -> classic(image, grid, set, new ClassicOptions(subcells, D5_MIN_DISTANCE, 0, false, 0, toneMap));
+                case FIT -> fit(image, target, grid, set, ClassicOptions.defaults(subcells, toneMap), fitSettings, err);
+            };
+            double seconds = (System.nanoTime() - start) / 1e9;
+            String mapFile = mode.label + ".json";
+            made.map().save(output.resolve(mapFile));
+            BufferedImage mosaic = renderer.image(made.map());
+            entries.add(new CompareEntry(mode.label, made.description(), mosaic,
+                    MosaicQuality.measure(target, mosaic).withDistinctTemplates(made.map().distinctTemplates()), seconds, mapFile));
+            err.printf(Locale.ROOT, "tessera compare: %s done in %.2f s%n", mode.label, seconds);
+        }
+        String setup = "'" + set.description() + "' (" + set.count() + " templates); " + grid.columns() + "x" + grid.rows()
+                + " cells of " + grid.cellSize() + " px" + (grid.cropped() ? "; " + grid.describeCrop() : "");
+        CompareReport report = new CompareReport(input.getFileName().toString(), target, setup, entries);
+        report.write(output);
+        out.println(report.verdict().sentence());
+        out.println("-> " + output.resolve("report.html") + ", report.png, report.json");
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    /** A mode's index map and a line on how it was made. */
+    private record Made(IndexMap map, String description) {}
+
+    private List<Mode> parseModes() {
+        Set<Mode> chosen = new LinkedHashSet<>();
+        for (String name : modes) {
+            String wanted = name.trim().toLowerCase(Locale.ROOT);
+            Mode mode = Arrays.stream(Mode.values()).filter(m -> m.label.equals(wanted)).findFirst()
+                    .orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
+                            "--modes: unknown mode '" + name + "'; valid modes: " + Mode.labels()));
+            if (!chosen.add(mode))
+                throw new CommandLine.ParameterException(spec.commandLine(), "--modes: '" + mode.label + "' is listed twice");
+        }
+        return List.copyOf(chosen);
+    }
+
+    private static Made classic(BufferedImage image, CellGrid grid, TemplateSet set, ClassicOptions options) {
+        ClassicMatcher matcher = new ClassicMatcher(set, options);
+        ClassicMatcher.Match match = matcher.match(image, grid);
+        return new Made(match.map(), matcher + (match.notes().isEmpty() ? "" : " [" + match.notes() + "]"));
+    }
+
+    /** Fit as `tessera fit` runs it (viewing loss, its default rate), started from classic's solution, which is part of its time. */
+    private static Made fit(BufferedImage image, BufferedImage target, CellGrid grid, TemplateSet set, ClassicOptions start,
+            LogitFit.Settings settings, PrintWriter err) {
+        IndexMap classic = new ClassicMatcher(set, start).match(image, grid).map();
+        int[] startChoice = new int[classic.cells()];
+        for (int i = 0; i < startChoice.length; i++) startChoice[i] = classic.template(i);
+        int a = set.analysisSize();
+        LogitFit.Result result;
+        try (PointerScope scope = new PointerScope()) {
+            // The loss sees each cell at the templates' analysis size.
+            float[] planes = Resampler.resize(target, new Rectangle(target.getWidth(), target.getHeight()), set.background(),
+                    grid.columns() * a, grid.rows() * a);
+            Tensor x = Tensor.create(planes, 1, 3, grid.rows() * a, grid.columns() * a);
+            result = LogitFit.fit(x, set.analysisTensor(), startChoice, new ViewingLoss(), settings, p -> {
+                err.printf(Locale.ROOT, "\rfit step %d/%d  loss %.6g  best hard %.6g   ", p.step(), p.steps(), p.softLoss(), p.bestHardLoss());
+                err.flush();
+            });
+        }
+        if (settings.steps() > 0) err.println();
+        IndexMap map = new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), result.choice(), result.distance(), 0, null,
+                set.contentHash(), set.names());
+        return new Made(map, String.format(Locale.ROOT, "logit fit, %d steps from classic: viewing loss %.6g -> %.6g, %d of %d cells changed",
+                settings.steps(), result.startLoss(), result.bestLoss(), result.changedCells(), map.cells()));
+    }
+}
