@@ -42,16 +42,10 @@ struct Best {
   }
 };
 
-}  // namespace
-
-extern "C" {
-
-int tsr_nearest_cpu(int32_t* index, float* distance, const float* queries, int64_t M,
-                    const float* refs, int64_t N, int64_t D, int64_t L) {
-  if (!index || !queries || !refs) return tsr::fail(TSR_E_ARG, "nearest: null pointer");
-  if (M < 0 || N < 1 || D < 1 || L < 1 || L > N || N > std::numeric_limits<int32_t>::max())
-    return tsr::fail(TSR_E_ARG, "nearest: bad size M=%lld N=%lld D=%lld L=%lld (need 1 <= L <= N)",
-                     (long long)M, (long long)N, (long long)D, (long long)L);
+// Distances of every query to every reference, a 16-query x 512-reference panel at a time: calls
+// sink(query, first_ref, count, distances) for each panel row, on the thread that computed it.
+template <typename Sink>
+void distance_panels(const float* queries, int64_t M, const float* refs, int64_t N, int64_t D, Sink sink) {
   const int64_t n16 = tsr::round_up(N, tsr::kCols);
   std::vector<float> refs_t(D * n16, 0.0f), ref_norm(n16, std::numeric_limits<float>::infinity());
   for (int64_t r = 0; r < N; ++r) {
@@ -66,7 +60,7 @@ int tsr_nearest_cpu(int32_t* index, float* distance, const float* queries, int64
   const int64_t blocks = (M + kQueries - 1) / kQueries;
 #pragma omp parallel num_threads(tsr::num_threads())
   {
-    std::vector<float> qt(D * kQueries), dots(kQueries * kRefs), own_dist(distance ? 0 : kQueries * L);
+    std::vector<float> qt(D * kQueries), dots(kQueries * kRefs), dist(kRefs);
     float qn[kQueries];
 #pragma omp for schedule(dynamic, 4)
     for (int64_t blk = 0; blk < blocks; ++blk) {
@@ -81,11 +75,6 @@ int tsr_nearest_cpu(int32_t* index, float* distance, const float* queries, int64
         }
         qn[m] = (float)s;
       }
-      Best best[kQueries];
-      for (int64_t m = 0; m < n; ++m) {
-        best[m].dist = distance ? distance + (q0 + m) * L : own_dist.data() + m * L;
-        best[m].index = index + (q0 + m) * L;
-      }
       for (int64_t r0 = 0; r0 < n16; r0 += kRefs) {
         const int64_t cols = std::min(kRefs, n16 - r0);
         for (int64_t d0 = 0; d0 < D; d0 += kDepth)
@@ -95,14 +84,50 @@ int tsr_nearest_cpu(int32_t* index, float* distance, const float* queries, int64
         const int64_t valid = std::min(cols, N - r0);
         for (int64_t m = 0; m < n; ++m) {
           const float* row = &dots[m * kRefs];
-          for (int64_t j = 0; j < valid; ++j) {
-            const float d = std::max(0.0f, qn[m] + ref_norm[r0 + j] - 2.0f * row[j]);
-            best[m].offer(d, (int32_t)(r0 + j), L);
-          }
+          for (int64_t j = 0; j < valid; ++j) dist[j] = std::max(0.0f, qn[m] + ref_norm[r0 + j] - 2.0f * row[j]);
+          sink(q0 + m, r0, valid, dist.data());
         }
       }
     }
   }
+}
+
+int check_sizes(const char* op, int64_t M, int64_t N, int64_t D) {
+  if (M < 0 || N < 1 || D < 1 || N > std::numeric_limits<int32_t>::max())
+    return tsr::fail(TSR_E_ARG, "%s: bad size M=%lld N=%lld D=%lld", op, (long long)M, (long long)N, (long long)D);
+  return TSR_OK;
+}
+
+}  // namespace
+
+extern "C" {
+
+int tsr_nearest_cpu(int32_t* index, float* distance, const float* queries, int64_t M,
+                    const float* refs, int64_t N, int64_t D, int64_t L) {
+  if (!index || !queries || !refs) return tsr::fail(TSR_E_ARG, "nearest: null pointer");
+  int rc = check_sizes("nearest", M, N, D);
+  if (rc != TSR_OK) return rc;
+  if (L < 1 || L > N) return tsr::fail(TSR_E_ARG, "nearest: L=%lld must be in 1..N=%lld", (long long)L, (long long)N);
+  // Distances are offered in increasing reference order per query, so each query's list is
+  // filled by exactly one thread at a time (its block's).
+  std::vector<float> own(distance ? 0 : M * L);
+  float* best_dist = distance ? distance : own.data();
+  std::vector<int64_t> count(M, 0);
+  distance_panels(queries, M, refs, N, D, [&](int64_t q, int64_t r0, int64_t valid, const float* dist) {
+    Best best{best_dist + q * L, index + q * L, count[q]};
+    for (int64_t j = 0; j < valid; ++j) best.offer(dist[j], (int32_t)(r0 + j), L);
+    count[q] = best.count;
+  });
+  return TSR_OK;
+}
+
+int tsr_distances_cpu(float* out, const float* queries, int64_t M, const float* refs, int64_t N, int64_t D) {
+  if (!out || !queries || !refs) return tsr::fail(TSR_E_ARG, "distances: null pointer");
+  int rc = check_sizes("distances", M, N, D);
+  if (rc != TSR_OK) return rc;
+  distance_panels(queries, M, refs, N, D, [&](int64_t q, int64_t r0, int64_t valid, const float* dist) {
+    std::copy(dist, dist + valid, out + q * N + r0);
+  });
   return TSR_OK;
 }
 

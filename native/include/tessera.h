@@ -103,6 +103,9 @@ TSR_API int tsr_mix_backward_cuda(float* grad_logits, const float* grad_out, con
 
 TSR_API int tsr_nearest_cpu(int32_t* index, float* distance, const float* queries, int64_t M,
                             const float* refs, int64_t N, int64_t D, int64_t L);
+/* All squared distances, out M x N (row-major), computed the same way as tsr_nearest_cpu's.       */
+TSR_API int tsr_distances_cpu(float* out, const float* queries, int64_t M, const float* refs,
+                              int64_t N, int64_t D);
 
 #ifdef __cplusplus
 }

@@ -79,4 +79,7 @@ final class NativeOps {
     static native int tsr_nearest_cpu(@Cast("int32_t*") int[] index, float[] distance,
             @Cast("const float*") float[] queries, long M, @Cast("const float*") float[] refs, long N,
             long D, long L);
+
+    static native int tsr_distances_cpu(float[] out, @Cast("const float*") float[] queries, long M,
+            @Cast("const float*") float[] refs, long N, long D);
 }

@@ -26,6 +26,20 @@ public final class NearestSearch {
         return new Neighbours(m, k, index, distance);
     }
 
+    /**
+     * Every squared distance, queries × references, row-major, computed exactly as {@link #search}
+     * computes them.
+     */
+    public static float[] distances(float[] queries, float[] refs, int dims) {
+        if (dims < 1 || queries.length % dims != 0 || refs.length % dims != 0 || refs.length == 0)
+            throw new IllegalArgumentException("distances: array lengths " + queries.length + ", " + refs.length
+                    + " are not non-empty multiples of dims " + dims);
+        int m = queries.length / dims, n = refs.length / dims;
+        float[] out = new float[Math.multiplyExact(m, n)];
+        if (m > 0) Ops.check("distances", NativeOps.tsr_distances_cpu(out, queries, m, refs, n, dims));
+        return out;
+    }
+
     /** Row q holds the k nearest references of query q: {@code index(q, j)}, nearest first. */
     public record Neighbours(int queries, int k, int[] indices, float[] distances) {
         public int index(int query, int rank) {

@@ -31,7 +31,7 @@ class TesseraCommandTest {
     void helpListsEverySubcommand() {
         Run r = run("--help");
         assertEquals(0, r.exit());
-        for (String sub : new String[] {"train", "fit", "render", "classic", "eval", "templates", "demo"})
+        for (String sub : new String[] {"train", "fit", "render", "classic", "eval", "templates", "demo", "compare"})
             assertTrue(r.out().contains("  " + sub + " "), "--help should list " + sub + ":\n" + r.out());
     }
 

@@ -36,6 +36,18 @@ class NearestSearchTest {
     }
 
     @Test
+    void allDistancesAreTheOnesTheSearchRanks() {
+        SplittableRandom rnd = new SplittableRandom();
+        int m = 1 + rnd.nextInt(40), n = 1 + rnd.nextInt(600), d = 1 + rnd.nextInt(200);
+        float[] q = random(rnd, m * d), r = random(rnd, n * d);
+        float[] all = NearestSearch.distances(q, r, d);
+        NearestSearch.Neighbours sorted = NearestSearch.search(q, r, d, n);
+        for (int i = 0; i < m; i++)
+            for (int rank = 0; rank < n; rank++)
+                assertEquals(sorted.distance(i, rank), all[i * n + sorted.index(i, rank)], 0f, "query " + i + " rank " + rank);
+    }
+
+    @Test
     void equalDistancesPreferTheLowerIndex() {
         float[] refs = {1, 0, 0, 1, -1, 0, 0, -1};  // four unit vectors, all at distance 1 from the origin
         NearestSearch.Neighbours got = NearestSearch.search(new float[] {0, 0}, refs, 2, 4);
