@@ -62,7 +62,7 @@ public final class ViewingLoss implements MosaicLoss {
     public String describe() {
         return "viewing loss (weight-free default): Oklab MSE + " + config.ssimWeight() + "·(1 − SSIM on luma) at scales "
                 + config.scales() + ", prediction and target blurred alike at viewing distance; for the paper's vgg16 "
-                + "perceptual loss supply a VGG16 weight file (torchvision/timm state dict as .pth or .safetensors)";
+                + "perceptual loss supply a VGG16 weight file with --vgg FILE (torchvision/timm state dict as .pth or .safetensors)";
     }
 
     private void checkSize(Tensor image) {
