@@ -18,6 +18,7 @@ public final class ProgressBar {
     private int done;
     private long drawnNs;
     private int drawnLength;
+    private int drawnDone = -1;
 
     public ProgressBar(PrintWriter out, String label, int total) {
         this.out = out;
@@ -40,7 +41,7 @@ public final class ProgressBar {
 
     /** Leaves the bar complete on its own line. */
     public synchronized void finish() {
-        draw(System.nanoTime());
+        if (drawnDone != done || drawnLength == 0) draw(System.nanoTime());
         out.println();
         out.flush();
     }
@@ -65,6 +66,7 @@ public final class ProgressBar {
         out.print("\r" + text + " ".repeat(Math.max(0, drawnLength - text.length())));
         out.flush();
         drawnLength = text.length();
+        drawnDone = done;
         drawnNs = now;
     }
 }
