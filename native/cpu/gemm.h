@@ -80,3 +80,46 @@ inline v8 exp8(v8 x) {
 }
 
 }  // namespace tsr
+
+namespace tsr {
+
+typedef float v16 __attribute__((vector_size(64), aligned(4)));  // 16 floats: one AVX-512 register
+
+// The AVX-512 twin of micro_4xN: 4 rows x 32 columns in eight 16-float accumulators, twice the
+// FMA width. Only call it where cpu_has_avx512() is true; cols must be a multiple of 32.
+__attribute__((target("avx512f"))) inline void micro_4xN_512(float* C, int64_t ldc, const float* A, int64_t lda,
+                                                             const float* B, int64_t ldb, int64_t K, int64_t cols,
+                                                             bool accumulate = false) {
+  for (int64_t q = 0; q < cols; q += 32) {
+    v16 c00 = {}, c01 = {}, c10 = {}, c11 = {}, c20 = {}, c21 = {}, c30 = {}, c31 = {};
+    if (accumulate) {
+      __builtin_memcpy(&c00, C + q, 64); __builtin_memcpy(&c01, C + q + 16, 64);
+      __builtin_memcpy(&c10, C + ldc + q, 64); __builtin_memcpy(&c11, C + ldc + q + 16, 64);
+      __builtin_memcpy(&c20, C + 2 * ldc + q, 64); __builtin_memcpy(&c21, C + 2 * ldc + q + 16, 64);
+      __builtin_memcpy(&c30, C + 3 * ldc + q, 64); __builtin_memcpy(&c31, C + 3 * ldc + q + 16, 64);
+    }
+    const float* a = A;
+    const float* b = B + q;
+    for (int64_t k = 0; k < K; ++k, a += lda, b += ldb) {
+      v16 b0, b1;
+      __builtin_memcpy(&b0, b, 64);
+      __builtin_memcpy(&b1, b + 16, 64);
+      const v16 a0 = v16{} + a[0], a1 = v16{} + a[1], a2 = v16{} + a[2], a3 = v16{} + a[3];
+      c00 += a0 * b0; c01 += a0 * b1;
+      c10 += a1 * b0; c11 += a1 * b1;
+      c20 += a2 * b0; c21 += a2 * b1;
+      c30 += a3 * b0; c31 += a3 * b1;
+    }
+    __builtin_memcpy(C + q, &c00, 64); __builtin_memcpy(C + q + 16, &c01, 64);
+    __builtin_memcpy(C + ldc + q, &c10, 64); __builtin_memcpy(C + ldc + q + 16, &c11, 64);
+    __builtin_memcpy(C + 2 * ldc + q, &c20, 64); __builtin_memcpy(C + 2 * ldc + q + 16, &c21, 64);
+    __builtin_memcpy(C + 3 * ldc + q, &c30, 64); __builtin_memcpy(C + 3 * ldc + q + 16, &c31, 64);
+  }
+}
+
+inline bool cpu_has_avx512() {
+  static const bool yes = __builtin_cpu_supports("avx512f");
+  return yes;
+}
+
+}  // namespace tsr

@@ -5,7 +5,8 @@
 //             gives the cells' pixels, scattered into the NCHW mosaic;
 //   backward: G = Gc (kCells x CT, the cells' grad_out pixels) times T^T, then
 //             grad_logits_k = beta * p_k * (g_k - sum_m p_m g_m).
-// Both products use a register-blocked micro-kernel (4 cells x 16 columns, GCC vector
+// Both products use a register-blocked micro-kernel (an AVX-512 twin, 4 x 32, where the CPU has it:
+// the library is built for x86-64-v3 so it runs anywhere, and dispatches at run time) (4 cells x 16 columns, GCC vector
 // extensions, 8 accumulators) so every template value loaded serves 4 cells; a per-cell axpy
 // would stream all N templates per cell and fall out of cache at N = 1000. The templates are copied
 // once per call into a zero-padded layout (T padded to CT16 columns for forward; T^T padded to N16
@@ -130,7 +131,9 @@ int tsr_mix_forward_cpu(float* out, float* p, const float* logits, const float* 
   int rc = tsr::check_mix(out, logits, templates, B, N, h, w, C, th, tw, beta);
   if (rc != TSR_OK) return rc;
   const Geometry g{B, N, h, w, C, th, tw};
-  const int64_t ct = g.ct(), ct16 = round_up(ct, kCols);
+  // Columns padded to 32: a whole number of panels for both micro-kernels.
+  const int64_t ct = g.ct(), ct16 = round_up(ct, 2 * kCols);
+  const bool wide = tsr::cpu_has_avx512();
   std::vector<float> tpad(N * ct16, 0.0f);
   for (int64_t k = 0; k < N; ++k) std::memcpy(&tpad[k * ct16], templates + k * ct, ct * sizeof(float));
 
@@ -150,9 +153,15 @@ int tsr_mix_forward_cpu(float* out, float* p, const float* logits, const float* 
       // cells use it, instead of the whole template matrix streaming from L2 once per 4 cells.
       for (int64_t k0 = 0; k0 < N; k0 += kTemplates) {
         const int64_t kn = std::min(kTemplates, N - k0);
-        for (int64_t q = 0; q < ct16; q += kCols)
-          for (int64_t m = 0; m < blk.n; m += 4)
-            micro_4xN(&O[m * ct16 + q], ct16, &P[k0 * kCells + m], kCells, &tpad[k0 * ct16 + q], ct16, kn, kCols, k0 > 0);
+        const int64_t panel = wide ? 2 * kCols : kCols;
+        for (int64_t q = 0; q < ct16; q += panel)
+          for (int64_t m = 0; m < blk.n; m += 4) {
+            if (wide)
+              tsr::micro_4xN_512(&O[m * ct16 + q], ct16, &P[k0 * kCells + m], kCells, &tpad[k0 * ct16 + q], ct16, kn, panel,
+                                 k0 > 0);
+            else
+              micro_4xN(&O[m * ct16 + q], ct16, &P[k0 * kCells + m], kCells, &tpad[k0 * ct16 + q], ct16, kn, panel, k0 > 0);
+          }
       }
       // Scatter: pixel (c, y, x) of cell m goes to row c*H + i*th + y, column (j0 + m)*tw + x.
       for (int64_t c = 0; c < C; ++c)
@@ -174,6 +183,7 @@ int tsr_mix_backward_cpu(float* grad_logits, const float* grad_out, const float*
   if (!logits && !p) return tsr::fail(TSR_E_ARG, "mix_backward: needs logits or p");
   const Geometry g{B, N, h, w, C, th, tw};
   const int64_t ct = g.ct(), n16 = round_up(N, kCols);
+  const bool wide = tsr::cpu_has_avx512();
   std::vector<float> tt(ct * n16, 0.0f);  // T^T, zero-padded to n16 templates
   for (int64_t k = 0; k < N; ++k)
     for (int64_t q = 0; q < ct; ++q) tt[q * n16 + k] = templates[k * ct + q];
@@ -200,7 +210,8 @@ int tsr_mix_backward_cpu(float* grad_logits, const float* grad_out, const float*
       // the cells' pixels (ct x 16 floats, 12 KB at 8x8 RGB) staying in L1 for all templates, and the
       // result laid out like P ([k][m]) so the rest runs 16 cells wide.
       for (int64_t k = 0; k < n16; k += 4)
-        micro_4xN(&Gt[k * kCells], kCells, &tt[k], n16, Gc.data(), kCells, ct, kCells);
+        if (wide) tsr::micro_4xN_512(&Gt[k * kCells], kCells, &tt[k], n16, Gc.data(), kCells, ct, kCells);
+        else micro_4xN(&Gt[k * kCells], kCells, &tt[k], n16, Gc.data(), kCells, ct, kCells);
       // g_k - sum_m p_m g_m, measured from the cell's most likely template a:
       //   (g_k - g_a) - sum_m p_m (g_m - g_a).
       // Equal in exact arithmetic (the p sum to 1), but float p carries a relative error of a few
