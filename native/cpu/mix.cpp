@@ -5,12 +5,13 @@
 //             gives the cells' pixels, scattered into the NCHW mosaic;
 //   backward: G = Gc (kCells x CT, the cells' grad_out pixels) times T^T, then
 //             grad_logits_k = beta * p_k * (g_k - sum_m p_m g_m).
-// Both products use a register-blocked micro-kernel (an AVX-512 twin, 4 x 32, where the CPU has it:
-// the library is built for x86-64-v3 so it runs anywhere, and dispatches at run time) (4 cells x 16 columns, GCC vector
-// extensions, 8 accumulators) so every template value loaded serves 4 cells; a per-cell axpy
-// would stream all N templates per cell and fall out of cache at N = 1000. The templates are copied
-// once per call into a zero-padded layout (T padded to CT16 columns for forward; T^T padded to N16
-// columns for backward) so the micro-kernel never needs a tail.
+// Both products use a register-blocked micro-kernel (4 rows x 16 columns in 8 AVX2 accumulators,
+// GCC vector extensions; its AVX-512 twin, 4 x 32, is dispatched at run time where the CPU has it,
+// since the library itself is built for x86-64-v3 to run anywhere) so every template value loaded
+// serves 4 cells; a per-cell axpy would stream all N templates per cell and fall out of cache at
+// N = 1000. The softmax runs 8 cells per vector (exp8). The templates are copied once per call
+// into a zero-padded layout (T padded to 32-column panels for forward; T^T padded to N16 columns
+// for backward) so the micro-kernels never need a tail.
 // grad_logits is OVERWRITTEN, never accumulated.
 #include <omp.h>
 
