@@ -154,27 +154,20 @@ final class TrainCommand implements Callable<Integer> {
             try (PointerScope scope = new PointerScope()) {
                 step = trainer.step(data.batch(trainer.iteration(), hyper.batch()));
             }
-            if (!Double.isFinite(step.loss())) {
-                err.println();
-                err.printf(Locale.ROOT, "tessera train: the loss became %s at iteration %d (β %.4g, rate %.3g); stopping without "
-                        + "saving these weights. %s; try a lower --lr.%n", step.loss(), step.iteration(), step.beta(),
-                        step.learningRate(), saved > 0 ? "The last checkpoint, of iteration " + saved + ", is " + output
-                        : "No checkpoint was written");
-                err.flush();
-                return ExitCodes.INTERNAL;
-            }
+            if (!Double.isFinite(step.loss())) return diverged(err, "the loss became " + step.loss(), step, saved);
             long now = System.nanoTime();
             if (now - last >= 100_000_000L || trainer.iteration() == steps) {
                 progress(err, step, trainer.iteration() - first, hyper.batch(), (now - startNs) / 1e9);
                 last = now;
             }
-            if (trainer.iteration() % checkpointEvery == 0) {
-                save(trainer, set, encoder, decoder, hyper);
+            if (trainer.iteration() % checkpointEvery == 0 || trainer.iteration() == steps) {
+                if (!save(trainer, set, encoder, decoder, hyper)) return diverged(err, "the weights are no longer finite", step, saved);
                 saved = trainer.iteration();
             }
         }
         err.println();
-        if (trainer.iteration() != saved) save(trainer, set, encoder, decoder, hyper);
+        if (trainer.iteration() != saved && !save(trainer, set, encoder, decoder, hyper))
+            return diverged(err, "the weights are no longer finite", null, saved);
         err.println("tessera train: " + (stopRequested ? "interrupted; " : "") + "checkpoint of iteration " + trainer.iteration()
                 + " -> " + output + (data.skipped() > 0 ? "; " + data.skipped() + " unreadable image(s) skipped" : ""));
         err.flush();
@@ -183,15 +176,26 @@ final class TrainCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private void save(DecoderTrainer trainer, TemplateSet set, Vgg16 encoder, Decoder decoder, Checkpoint.Hyperparameters hyper)
+    /** Writes a checkpoint, unless the weights have stopped being finite (then false, and the previous file stays). */
+    private boolean save(DecoderTrainer trainer, TemplateSet set, Vgg16 encoder, Decoder decoder, Checkpoint.Hyperparameters hyper)
             throws java.io.IOException {
         Checkpoint c = Checkpoint.of(decoder, set.contentHash(), set.names(), encoder.origin(), encoder.preprocessing(),
                 new Checkpoint.Hyperparameters(hyper.batch(), hyper.imageSize(), hyper.learningRate(), steps, hyper.seed()),
                 trainer.temperature().state(), trainer.optimizerState(output));
-        // A finite loss can still come from weights Adam has just made infinite; such a file would only poison a resume.
-        if (!c.finite()) throw new IllegalStateException("the decoder's weights are no longer finite at iteration "
-                + trainer.iteration() + "; not overwriting " + output + "; try a lower --lr");
+        // A finite loss can come from weights Adam has just made infinite; such a file would only poison a resume.
+        if (!c.finite()) return false;
         c.save(output);
+        return true;
+    }
+
+    private int diverged(PrintWriter err, String what, DecoderTrainer.Step step, long saved) {
+        err.println();
+        err.printf(Locale.ROOT, "tessera train: %s%s; stopping without saving these weights. %s; try a lower --lr.%n", what,
+                step == null ? "" : String.format(Locale.ROOT, " in step %d (β %.4g, rate %.3g)", step.iteration() + 1, step.beta(),
+                        step.learningRate()),
+                saved > 0 ? "The last checkpoint, of iteration " + saved + ", is " + output : "No checkpoint was written");
+        err.flush();
+        return ExitCodes.INTERNAL;
     }
 
     private void progress(PrintWriter err, DecoderTrainer.Step step, long done, int batchSize, double seconds) {

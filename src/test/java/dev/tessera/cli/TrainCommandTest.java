@@ -107,4 +107,23 @@ class TrainCommandTest {
         assertTrue(otherSet.err().contains("template set"), otherSet.err());
         assertEquals(5, Checkpoint.load(model).iteration());
     }
+
+    @Test
+    void aNonFiniteLossStopsTrainingAndKeepsTheLastFiniteCheckpoint() throws Exception {
+        Path images = dir.resolve("images");
+        picture(images.resolve("a.png"), 32, 32, 1);
+        picture(images.resolve("b.png"), 32, 32, 2);
+        Path tiles = picture(dir.resolve("tiles.png"), 24, 24, 5);
+        Path model = dir.resolve("model.tsr");
+        // Adam moves every weight by about the rate, so 1e30 overflows float32 in the LayerNorm of the next step.
+        TesseraCommandTest.Run r = TesseraCommandTest.run(args(images, tiles, "3x3", model, "--batch", "1", "--steps", "4",
+                "--checkpoint-every", "1", "--lr", "1e30").toArray(String[]::new));
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains("stopping without saving these weights"), r.err());
+        assertTrue(r.err().contains("The last checkpoint, of iteration "), r.err());
+        Checkpoint kept = Checkpoint.load(model);
+        assertTrue(kept.finite());
+        assertTrue(kept.iteration() < 4, "iteration " + kept.iteration());
+        assertTrue(r.err().contains("The last checkpoint, of iteration " + kept.iteration() + ","), r.err());
+    }
 }
