@@ -1,7 +1,256 @@
 package dev.tessera.cli;
 
+import dev.tessera.model.Decoder;
+import dev.tessera.model.MosaicLoss;
+import dev.tessera.model.PerceptualLoss;
+import dev.tessera.model.Vgg16;
+import dev.tessera.model.ViewingLoss;
+import dev.tessera.model.ViewingLossConfig;
+import dev.tessera.templates.TemplateSet;
+import dev.tessera.train.Checkpoint;
+import dev.tessera.train.DecoderTrainer;
+import dev.tessera.train.LearningRateSchedule;
+import dev.tessera.train.TemperatureSchedule;
+import dev.tessera.train.TrainingImages;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-@Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train the learned decoder on a directory of images; writes a checkpoint.")
-final class TrainCommand extends PendingCommand {}
+/**
+ * {@code tessera train}: the learned method's decoder trained on a folder of images, with
+ * checkpoints. Ctrl-C (or any JVM shutdown) asks the loop to stop: the step in progress finishes,
+ * then a checkpoint is written if a step completed since the last one, and only then does the JVM
+ * exit; a step is never cut in half, because Adam's update of the weights is not atomic.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train the learned decoder on a folder of images (JPEG/PNG, recursively) and write a checkpoint (.tsr) "
+                + "that `render --model` uses. The encoder is VGG16 up to pool3 from --vgg; the loss is the weight-free "
+                + "viewing loss unless --loss vgg16. Ctrl-C saves a checkpoint after the step in progress; --resume continues it."},
+        footer = {"", "Exit codes: 0 written, 1 training diverged (no checkpoint of it written), 2 usage, 3 bad input, 4 I/O failure."})
+final class TrainCommand implements Callable<Integer> {
+    /** Seed of the explicitly requested random VGG16, as fit uses: fixed, so checkpoints of it agree on its identity. */
+    private static final long SEEDED_VGG = 16;
+    /** The viewing loss's SSIM window: a pyramid level smaller than this cannot be compared. */
+    private static final int SSIM_WINDOW = 11;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--images", paramLabel = "DIR", required = true, description = "Training pictures, searched recursively.")
+    Path images;
+
+    @Mixin
+    TemplatesSourceOptions templates;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "The checkpoint to write (.tsr).")
+    Path output;
+
+    @Option(names = "--vgg", paramLabel = "FILE", required = true,
+            description = "VGG16 weights for the encoder (torchvision state dict, .pth or .safetensors), or 'seeded' for a "
+                    + "deterministic random VGG16 (tests and experiments only: its features are not perceptual).")
+    String vgg;
+
+    @Option(names = "--loss", paramLabel = "viewing|vgg16", defaultValue = "viewing",
+            description = "viewing: the weight-free default; vgg16: the paper's perceptual loss on the --vgg network (default: ${DEFAULT-VALUE}).")
+    String loss;
+
+    @Option(names = "--size", paramLabel = "PX", defaultValue = "512",
+            description = "Side of the square training images, a multiple of 8; pictures are cropped to their centred square (default: ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "6", description = "Images per step (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "5000", description = "Iterations in all, counting those before a --resume (default: ${DEFAULT-VALUE}).")
+    long steps;
+
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "6e-6",
+            description = "Initial learning rate, ×0.96 every 100 steps (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the shuffle and the decoder's initial weights (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "500", description = "Iterations between checkpoints (default: ${DEFAULT-VALUE}).")
+    int checkpointEvery;
+
+    @Option(names = "--resume", description = "Continue the checkpoint at -o from its iteration, β, optimizer state and settings.")
+    boolean resume;
+
+    /** Set by the shutdown hook; read by the training loop after each step. */
+    private volatile boolean stopRequested;
+    /** Counted down when the loop has finished (and saved if it should), releasing the shutdown hook. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        if (checkpointEvery < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--checkpoint-every must be >= 1");
+        if (!loss.equals("viewing") && !loss.equals("vgg16"))
+            throw new CommandLine.ParameterException(spec.commandLine(), "--loss '" + loss + "': use viewing or vgg16");
+        Checkpoint previous = resume ? Checkpoint.load(output) : null;
+        Checkpoint.Hyperparameters hyper = previous == null ? new Checkpoint.Hyperparameters(batch, size, lr, steps, seed)
+                : resumedSettings(previous.hyperparameters());
+        if (!resume && Files.exists(output))
+            throw new IllegalArgumentException("-o " + output + " exists: pass --resume to continue it, or choose another file");
+
+        // Now, not at the first checkpoint an hour in: the checkpoint's folder must exist for its temporary files.
+        Files.createDirectories(output.toAbsolutePath().getParent());
+        TemplateSet set = templates.load(err);
+        TrainingImages data = TrainingImages.scan(images, hyper.imageSize(), hyper.seed(), err::println);
+        if (previous != null) previous.requireTemplateSet(set.contentHash());
+        torch.manual_seed(hyper.seed());
+        try (Vgg16 encoder = vgg.equals("seeded") ? Vgg16.seeded(SEEDED_VGG) : Vgg16.load(Path.of(vgg));
+                Decoder decoder = Decoder.initialised(set.count(), hyper.seed());
+                PointerScope keep = new PointerScope()) {
+            if (previous != null) {
+                previous.requireVgg(encoder.origin());
+                previous.restoreInto(decoder);
+            }
+            MosaicLoss objective = loss.equals("vgg16") ? new PerceptualLoss(encoder) : viewingLoss(hyper.imageSize(), err);
+            TemperatureSchedule temperature = previous == null ? TemperatureSchedule.forTraining(data.count(), hyper.batch())
+                    : TemperatureSchedule.resume(previous.temperature());
+            Tensor kernel = set.analysisTensor();
+            err.println("tessera train: " + data.count() + " images at " + hyper.imageSize() + "², batches of " + hyper.batch() + ", "
+                    + set.count() + " templates ('" + set.description() + "'); encoder VGG16 pool3, " + encoder.origin() + "; "
+                    + objective.describe());
+            if (previous != null)
+                err.printf(Locale.ROOT, "tessera train: resuming %s from iteration %d, β %.4g%n", output, previous.iteration(),
+                        temperature.beta());
+            try (DecoderTrainer trainer = new DecoderTrainer(encoder, decoder, kernel, objective, temperature,
+                    LearningRateSchedule.method().startingAt(hyper.learningRate()))) {
+                if (previous != null && previous.optimizerState() != null) trainer.restoreOptimizerState(previous.optimizerState());
+                Thread hook = new Thread(this::stopAndWait, "tessera-train-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook);
+                try {
+                    return loop(trainer, data, set, encoder, decoder, hyper, err);
+                } finally {
+                    stopped.countDown();
+                    removeHook(hook);
+                }
+            }
+        }
+    }
+
+    private int loop(DecoderTrainer trainer, TrainingImages data, TemplateSet set, Vgg16 encoder, Decoder decoder,
+            Checkpoint.Hyperparameters hyper, PrintWriter err) throws Exception {
+        long first = trainer.iteration(), saved = first, last = 0;
+        long startNs = System.nanoTime();
+        while (trainer.iteration() < steps && !stopRequested) {
+            DecoderTrainer.Step step;
+            try (PointerScope scope = new PointerScope()) {
+                step = trainer.step(data.batch(trainer.iteration(), hyper.batch()));
+            }
+            if (!Double.isFinite(step.loss())) return diverged(err, "the loss became " + step.loss(), step, saved);
+            long now = System.nanoTime();
+            if (now - last >= 100_000_000L || trainer.iteration() == steps) {
+                progress(err, step, trainer.iteration() - first, hyper.batch(), (now - startNs) / 1e9);
+                last = now;
+            }
+            if (trainer.iteration() % checkpointEvery == 0 || trainer.iteration() == steps) {
+                if (!save(trainer, set, encoder, decoder, hyper)) return diverged(err, "the weights are no longer finite", step, saved);
+                saved = trainer.iteration();
+            }
+        }
+        err.println();
+        if (trainer.iteration() != saved && !save(trainer, set, encoder, decoder, hyper))
+            return diverged(err, "the weights are no longer finite", null, saved);
+        err.println("tessera train: " + (stopRequested ? "interrupted; " : "") + "checkpoint of iteration " + trainer.iteration()
+                + " -> " + output + (data.skipped() > 0 ? "; " + data.skipped() + " unreadable image(s) skipped" : ""));
+        err.flush();
+        spec.commandLine().getOut().println(output);
+        spec.commandLine().getOut().flush();
+        return ExitCodes.OK;
+    }
+
+    /** Writes a checkpoint, unless the weights have stopped being finite (then false, and the previous file stays). */
+    private boolean save(DecoderTrainer trainer, TemplateSet set, Vgg16 encoder, Decoder decoder, Checkpoint.Hyperparameters hyper)
+            throws java.io.IOException {
+        Checkpoint c = Checkpoint.of(decoder, set.contentHash(), set.names(), encoder.origin(), encoder.preprocessing(),
+                new Checkpoint.Hyperparameters(hyper.batch(), hyper.imageSize(), hyper.learningRate(), steps, hyper.seed()),
+                trainer.temperature().state(), trainer.optimizerState(output));
+        // A finite loss can come from weights Adam has just made infinite; such a file would only poison a resume.
+        if (!c.finite()) return false;
+        c.save(output);
+        return true;
+    }
+
+    private int diverged(PrintWriter err, String what, DecoderTrainer.Step step, long saved) {
+        err.println();
+        err.printf(Locale.ROOT, "tessera train: %s%s; stopping without saving these weights. %s; try a lower --lr.%n", what,
+                step == null ? "" : String.format(Locale.ROOT, " in step %d (β %.4g, rate %.3g)", step.iteration() + 1, step.beta(),
+                        step.learningRate()),
+                saved > 0 ? "The last checkpoint, of iteration " + saved + ", is " + output : "No checkpoint was written");
+        err.flush();
+        return ExitCodes.INTERNAL;
+    }
+
+    private void progress(PrintWriter err, DecoderTrainer.Step step, long done, int batchSize, double seconds) {
+        double rate = seconds > 0 ? done * batchSize / seconds : 0;
+        long left = steps - step.iteration() - 1;
+        String eta = rate > 0 ? String.format(Locale.ROOT, "%.0fs", left * batchSize / rate) : "?";
+        err.printf(Locale.ROOT, "\rtrain iteration %d/%d  loss %.6g  β %.3g  %.2f images/s  ETA %s   ", step.iteration() + 1, steps,
+                step.loss(), step.beta(), rate, eta);
+        err.flush();
+    }
+
+    /** The viewing loss at the scales a size×size image has room for (all three from 44 px up). */
+    private static MosaicLoss viewingLoss(int size, PrintWriter err) {
+        List<Integer> scales = new ArrayList<>();
+        for (int s : ViewingLossConfig.defaults().scales()) if ((size >> s) >= SSIM_WINDOW) scales.add(s);
+        if (scales.isEmpty())
+            throw new IllegalArgumentException("--size " + size + " is too small for the viewing loss: use at least " + SSIM_WINDOW
+                    + " (rounded up to a multiple of 8)");
+        if (scales.size() < ViewingLossConfig.defaults().scales().size())
+            err.println("tessera train: --size " + size + " leaves room for the viewing loss at scales " + scales + " only");
+        return new ViewingLoss(ViewingLossConfig.defaults().withScales(scales));
+    }
+
+    /** On --resume the checkpoint's settings apply; a flag given with another value is refused rather than ignored. */
+    private Checkpoint.Hyperparameters resumedSettings(Checkpoint.Hyperparameters saved) {
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        refuseChange(parsed, "--batch", batch, saved.batch());
+        refuseChange(parsed, "--size", size, saved.imageSize());
+        refuseChange(parsed, "--lr", lr, saved.learningRate());
+        refuseChange(parsed, "--seed", seed, saved.seed());
+        return saved;
+    }
+
+    private void refuseChange(CommandLine.ParseResult parsed, String flag, double given, double saved) {
+        if (parsed.hasMatchedOption(flag) && given != saved)
+            throw new CommandLine.ParameterException(spec.commandLine(), flag + " " + given + " differs from the checkpoint's " + saved
+                    + "; a resumed run keeps its settings (leave " + flag + " out, or start a new -o)");
+    }
+
+    /** The shutdown hook: ask the loop to stop after its step, then wait for its checkpoint before the JVM halts. */
+    private void stopAndWait() {
+        stopRequested = true;
+        try {
+            // Long enough for one step at B=6, 512² on two cores, and a save; a hung step must not hang the shutdown forever.
+            stopped.await(10, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // The JVM is already shutting down: the hook is running, and is released by the latch.
+        }
+    }
+}

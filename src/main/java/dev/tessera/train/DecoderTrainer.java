@@ -4,6 +4,8 @@ import dev.tessera.model.Decoder;
 import dev.tessera.model.LossTarget;
 import dev.tessera.model.MosaicLoss;
 import dev.tessera.model.Vgg16;
+import java.io.IOException;
+import java.nio.file.Path;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Adam;
 import org.bytedeco.pytorch.Tensor;
@@ -63,6 +65,29 @@ public final class DecoderTrainer implements AutoCloseable {
     /** Steps taken, counting those before a resume. */
     public long iteration() {
         return temperature.iteration();
+    }
+
+    /**
+     * Adam's state as bytes, for a checkpoint; {@code scratch} names the file being written, whose
+     * folder holds the temporary file the preset needs.
+     */
+    public byte[] optimizerState(Path scratch) throws IOException {
+        if (closed) throw new IllegalStateException("this DecoderTrainer is closed");
+        return MethodAdam.save(adam, scratch);
+    }
+
+    /**
+     * Continues from Adam's state saved by {@link #optimizerState} for a decoder of the same shape;
+     * a state LibTorch cannot read is an IllegalArgumentException with its message.
+     */
+    public void restoreOptimizerState(byte[] state) {
+        if (closed) throw new IllegalStateException("this DecoderTrainer is closed");
+        try {
+            MethodAdam.load(adam, state);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("the saved optimizer state does not fit this decoder: " + e.getMessage(), e);
+        }
+        // The saved options carry the rate of the last saved step; the schedule sets it again at the next step.
     }
 
     /** Frees Adam's state; closing twice is harmless. */

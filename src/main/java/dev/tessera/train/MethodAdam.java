@@ -1,8 +1,14 @@
 package dev.tessera.train;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.pytorch.Adam;
 import org.bytedeco.pytorch.AdamOptions;
+import org.bytedeco.pytorch.InputArchive;
+import org.bytedeco.pytorch.OutputArchive;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 
@@ -24,5 +30,29 @@ final class MethodAdam {
 
     static double learningRate(Adam adam) {
         return adam.param_groups().get(0).options().get_lr();
+    }
+
+    /**
+     * Adam's state (step counts, both moments, the group's options) as LibTorch serialises it, a
+     * TorchScript archive. The preset can write an archive only to a file or a C++ callback, so it
+     * goes through a temporary file in {@code scratch}'s folder.
+     */
+    static byte[] save(Adam adam, Path scratch) throws IOException {
+        Path tmp = Files.createTempFile(scratch.toAbsolutePath().getParent(), "adam.", ".tmp");
+        try (OutputArchive archive = new OutputArchive()) {
+            adam.save(archive);
+            archive.save_to(tmp.toString());
+            return Files.readAllBytes(tmp);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Restores state written by {@link #save} into an Adam over parameters of the same shapes, in the same order. */
+    static void load(Adam adam, byte[] state) {
+        try (BytePointer bytes = new BytePointer(state); InputArchive archive = new InputArchive()) {
+            archive.load_from(bytes, state.length);
+            adam.load(archive);
+        }
     }
 }
