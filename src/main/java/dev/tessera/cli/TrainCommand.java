@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train the learned decoder on a folder of images (JPEG/PNG, recursively) and write a checkpoint (.tsr) "
-                + "that `render --model` uses. The encoder is VGG16 up to pool3 from --vgg; the loss is the weight-free "
+                + "(rendering with it, `render --model`, is not available yet). The encoder is VGG16 up to pool3 from --vgg; the loss is the weight-free "
                 + "viewing loss unless --loss vgg16. Ctrl-C saves a checkpoint after the step in progress; --resume continues it."},
         footer = {"", "Exit codes: 0 written, 1 training diverged (no checkpoint of it written), 2 usage, 3 bad input, 4 I/O failure."})
 final class TrainCommand implements Callable<Integer> {
