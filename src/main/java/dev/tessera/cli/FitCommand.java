@@ -66,9 +66,6 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "LibTorch's random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    /** Seed of the explicitly requested random VGG16: fixed, so runs are comparable. */
-    private static final long SEEDED_VGG = 16;
-
     @Option(names = "--vgg", paramLabel = "FILE",
             description = "A VGG16 weight file (torchvision state dict, .pth or .safetensors): use the paper's vgg16 perceptual loss "
                     + "instead of the weight-free viewing loss. 'seeded' uses a deterministic random VGG16 (tests and "
@@ -92,7 +89,7 @@ final class FitCommand implements Callable<Integer> {
         for (int i = 0; i < startChoice.length; i++) startChoice[i] = start.template(i);
 
         torch.manual_seed(seed);
-        Vgg16 network = vgg == null ? null : vgg.toString().equals("seeded") ? Vgg16.seeded(SEEDED_VGG) : Vgg16.load(vgg);
+        Vgg16 network = vgg == null ? null : VggFlag.open(vgg.toString());
         try {
             MosaicLoss loss = network == null ? new ViewingLoss() : new PerceptualLoss(network);
             err.println("tessera fit: " + grid.columns() + "x" + grid.rows() + " cells, " + set.count() + " templates ('"

@@ -1,39 +1,71 @@
 package dev.tessera.cli;
 
+import dev.tessera.batch.Batch;
+import dev.tessera.image.Images;
+import dev.tessera.model.Decoder;
+import dev.tessera.model.Vgg16;
 import dev.tessera.render.IndexMap;
 import dev.tessera.render.MosaicRenderer;
 import dev.tessera.templates.TemplateSet;
+import dev.tessera.train.Checkpoint;
+import dev.tessera.train.LearnedMatcher;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** {@code tessera render}: pixels from a saved index map (any tile size), with the set it was made with. */
+/**
+ * {@code tessera render}: pixels from a saved index map, or from pictures with a trained checkpoint
+ * (one forward pass each, argmax per cell), at any tile size.
+ */
 @Command(name = "render", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Render a saved index map (from classic, fit or a trained model) with its template set, at any tile size.",
-                "The set must be the one the map was made with (checked by content hash)."},
-        footer = {"", "Exit codes: 0 written, 2 usage, 3 bad input (map, set, or a set that does not match), 4 I/O failure."})
+        description = {"Render a saved index map (from classic, fit or compare) with its template set, or render pictures "
+                + "with a trained checkpoint (--model, from `tessera train`): one forward pass each, the most likely "
+                + "template per 8-px cell. The set (and the VGG16 weights) must be the ones the map or model was made with."},
+        footer = {"", "Exit codes: 0 written, 2 usage, 3 bad input (map, set, model, or a set that does not match), 4 I/O failure."})
 final class RenderCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--index", paramLabel = "MAP", required = true, description = "Index map (.json or .csv) to render.")
+    @Option(names = "--index", paramLabel = "MAP", description = "Index map (.json or .csv) to render; -o is the image file.")
     Path index;
+
+    @Option(names = "--model", paramLabel = "FILE", description = "Trained checkpoint (.tsr): render the IN pictures; -o is a folder.")
+    Path model;
+
+    @Option(names = "--vgg", paramLabel = "FILE|seeded", description = "With --model: the VGG16 weights it was trained with.")
+    String vgg;
+
+    @Parameters(paramLabel = "IN", arity = "0..*", description = "With --model: images, folders of images, or globs.")
+    List<String> inputs;
 
     @Mixin
     TemplatesSourceOptions templates;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "Output image (.png streams any size; .jpg).")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE|OUTDIR", required = true,
+            description = "Output image with --index (.png streams any size; .jpg); output folder with --model.")
     Path output;
 
     @Option(names = "--tile", paramLabel = "PX", description = "Tile size in pixels (default: the map's cell size).")
     Integer tile;
 
+    @Option(names = "--overwrite", description = "With --model: redo pictures whose outputs exist (default: skip them).")
+    boolean overwrite;
+
     @Override
     public Integer call() throws Exception {
+        if ((index == null) == (model == null)) throw usage("give exactly one of --index MAP and --model FILE");
+        return index != null ? renderIndex() : renderModel();
+    }
+
+    private int renderIndex() throws Exception {
+        if (inputs != null && !inputs.isEmpty()) throw usage("pictures (" + inputs.get(0) + ") are rendered with --model, not --index");
         IndexMap map = IndexMap.load(index);
         TemplateSet set = templates.load(spec.commandLine().getErr());
         int size = tile != null ? tile : map.cellSize();
@@ -43,5 +75,36 @@ final class RenderCommand implements Callable<Integer> {
                 map.columns() * size, map.rows() * size);
         out.flush();
         return ExitCodes.OK;
+    }
+
+    private int renderModel() throws Exception {
+        if (inputs == null || inputs.isEmpty()) throw usage("--model needs pictures to render (IN...)");
+        if (vgg == null) throw usage("--model needs --vgg, the VGG16 weights it was trained with (or 'seeded')");
+        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        List<Path> files = Batch.expandInputs(inputs);
+        Batch.requireDistinctStems(files);
+        Checkpoint checkpoint = Checkpoint.load(model);
+        TemplateSet set = templates.load(err);
+        checkpoint.requireTemplateSet(set.contentHash());
+        Files.createDirectories(output);
+        try (Vgg16 encoder = VggFlag.open(vgg); Decoder decoder = checkpoint.decoder()) {
+            checkpoint.requireVgg(encoder.origin());
+            LearnedMatcher matcher = new LearnedMatcher(encoder, decoder, set);
+            MosaicRenderer renderer = new MosaicRenderer(set, tile != null ? tile : 8);
+            // LibTorch already uses every core inside one forward pass: one picture at a time.
+            Batch.Summary summary = Batch.run(files, 1, in -> !overwrite && Files.exists(output.resolve(Batch.stem(in) + ".png")),
+                    in -> {
+                        IndexMap map = matcher.indexMap(Images.read(in));
+                        map.save(output.resolve(Batch.stem(in) + ".json"));
+                        renderer.write(map, output.resolve(Batch.stem(in) + ".png"));
+                    }, err, "render");
+            out.printf("render: %d written, %d skipped, %d failed -> %s%n", summary.done(), summary.skipped(), summary.failed(), output);
+            out.flush();
+            return summary.failed() > 0 ? ExitCodes.INPUT : ExitCodes.OK;
+        }
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 }

@@ -37,12 +37,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train the learned decoder on a folder of images (JPEG/PNG, recursively) and write a checkpoint (.tsr) "
-                + "(rendering with it, `render --model`, is not available yet). The encoder is VGG16 up to pool3 from --vgg; the loss is the weight-free "
+                + "that `render --model` renders pictures with. The encoder is VGG16 up to pool3 from --vgg; the loss is the weight-free "
                 + "viewing loss unless --loss vgg16. Ctrl-C saves a checkpoint after the step in progress; --resume continues it."},
         footer = {"", "Exit codes: 0 written, 1 training diverged (no checkpoint of it written), 2 usage, 3 bad input, 4 I/O failure."})
 final class TrainCommand implements Callable<Integer> {
-    /** Seed of the explicitly requested random VGG16, as fit uses: fixed, so checkpoints of it agree on its identity. */
-    private static final long SEEDED_VGG = 16;
     /** The viewing loss's SSIM window: a pyramid level smaller than this cannot be compared. */
     private static final int SSIM_WINDOW = 11;
 
@@ -113,7 +111,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingImages data = TrainingImages.scan(images, hyper.imageSize(), hyper.seed(), err::println);
         if (previous != null) previous.requireTemplateSet(set.contentHash());
         torch.manual_seed(hyper.seed());
-        try (Vgg16 encoder = vgg.equals("seeded") ? Vgg16.seeded(SEEDED_VGG) : Vgg16.load(Path.of(vgg));
+        try (Vgg16 encoder = VggFlag.open(vgg);
                 Decoder decoder = Decoder.initialised(set.count(), hyper.seed());
                 PointerScope keep = new PointerScope()) {
             if (previous != null) {

@@ -126,4 +126,36 @@ class TrainCommandTest {
         assertTrue(kept.iteration() < 4, "iteration " + kept.iteration());
         assertTrue(r.err().contains("The last checkpoint, of iteration " + kept.iteration() + ","), r.err());
     }
+
+    @Test
+    void aTrainedCheckpointRendersPicturesWithItsSetAndRefusesAnother() throws Exception {
+        Path images = dir.resolve("images");
+        picture(images.resolve("a.png"), 32, 32, 11);
+        picture(images.resolve("b.png"), 32, 32, 12);
+        Path tiles = picture(dir.resolve("tiles.png"), 24, 24, 13);
+        Path model = dir.resolve("model.tsr");
+        TesseraCommandTest.Run trained = TesseraCommandTest.run(args(images, tiles, "3x3", model, "--batch", "2", "--steps", "1")
+                .toArray(String[]::new));
+        assertEquals(0, trained.exit(), trained.err());
+
+        Path photo = picture(dir.resolve("in/photo.png"), 43, 26, 14);  // cropped to 40x24: 5x3 cells
+        Path out = dir.resolve("out");
+        TesseraCommandTest.Run r = TesseraCommandTest.run("render", "--model", model.toString(), "--vgg", "seeded", "--grid",
+                tiles.toString(), "--grid-tiles", "3x3", "--tile", "16", "-o", out.toString(), photo.toString());
+        assertEquals(0, r.exit(), r.err());
+        dev.tessera.render.IndexMap map = dev.tessera.render.IndexMap.load(out.resolve("photo.json"));
+        assertEquals(5, map.columns());
+        assertEquals(3, map.rows());
+        BufferedImage mosaic = Images.read(out.resolve("photo.png"));
+        assertEquals(80, mosaic.getWidth());
+        assertEquals(48, mosaic.getHeight());
+
+        TesseraCommandTest.Run otherSet = TesseraCommandTest.run("render", "--model", model.toString(), "--vgg", "seeded", "--glyphs",
+                "-o", dir.resolve("out2").toString(), photo.toString());
+        assertEquals(3, otherSet.exit());
+        assertTrue(otherSet.err().toLowerCase(Locale.ROOT).contains("template set"), otherSet.err());
+        assertEquals(2, TesseraCommandTest.run("render", "--model", model.toString(), "--grid", tiles.toString(), "--grid-tiles", "3x3",
+                "-o", out.toString(), photo.toString()).exit());
+        assertEquals(2, TesseraCommandTest.run("render", "-o", out.toString()).exit());
+    }
 }

@@ -1,0 +1,63 @@
+package dev.tessera.train;
+
+import static org.bytedeco.pytorch.global.torch.amax;
+import static org.bytedeco.pytorch.global.torch.argmax;
+
+import dev.tessera.classic.CellGrid;
+import dev.tessera.image.Images;
+import dev.tessera.model.Decoder;
+import dev.tessera.model.VggTap;
+import dev.tessera.model.Vgg16;
+import dev.tessera.render.IndexMap;
+import dev.tessera.templates.TemplateSet;
+import java.awt.Rectangle;
+import java.awt.image.BufferedImage;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.LongOptional;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * Inference of the learned method (DESIGN §1 step 9): one forward pass of the frozen encoder and
+ * the trained decoder, then the argmax of the logits per cell gives the index map. The picture is
+ * cropped (centred) to whole 8-px cells, as classic and eval crop it.
+ */
+public final class LearnedMatcher {
+    private final Vgg16 encoder;
+    private final Decoder decoder;
+    private final TemplateSet set;
+
+    /** The caller keeps ownership of the encoder and the decoder. */
+    public LearnedMatcher(Vgg16 encoder, Decoder decoder, TemplateSet set) {
+        if (decoder.templates() != set.count())
+            throw new IllegalArgumentException("the decoder chooses among " + decoder.templates() + " templates but the set has "
+                    + set.count());
+        this.encoder = encoder;
+        this.decoder = decoder;
+        this.set = set;
+    }
+
+    /** The grid a picture is analysed at: 8-px cells (the encoder's stride). */
+    public static CellGrid grid(BufferedImage image) {
+        return CellGrid.ofCellSize(image.getWidth(), image.getHeight(), MosaicStep.ENCODER_STRIDE);
+    }
+
+    /** The index map of one picture; scores are the chosen template's logit. */
+    public IndexMap indexMap(BufferedImage image) {
+        CellGrid grid = grid(image);
+        Rectangle r = grid.region();
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            Tensor x = Images.toTensor(image.getSubimage(r.x, r.y, r.width, r.height));
+            Tensor logits = decoder.forward(encoder.features(x, VggTap.POOL3)).contiguous();
+            Tensor best = argmax(logits, new LongOptional(1), false).to(ScalarType.Int).contiguous();
+            Tensor top = amax(logits, new long[] {1}, false).contiguous();
+            int cells = grid.cells();
+            int[] ids = new int[cells];
+            float[] scores = new float[cells];
+            best.data_ptr_int().get(ids);
+            top.data_ptr_float().get(scores);
+            return new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), ids, scores, 0f, null, set.contentHash(), set.names());
+        }
+    }
+}
