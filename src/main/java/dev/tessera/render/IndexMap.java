@@ -48,7 +48,9 @@ public final class IndexMap {
     public IndexMap(int columns, int rows, int cellSize, int[] templates, float[] scores, float tint, float[] cellColours,
             String templateSetHash, List<String> templateNames) {
         if (columns < 1 || rows < 1) throw new IllegalArgumentException("index map: grid " + columns + "x" + rows + " is empty");
-        int cells = Math.multiplyExact(columns, rows);
+        if ((long) columns * rows > Integer.MAX_VALUE)
+            throw new IllegalArgumentException("index map: grid " + columns + "x" + rows + " has too many cells");
+        int cells = columns * rows;
         if (templates.length != cells || scores.length != cells)
             throw new IllegalArgumentException("index map: " + cells + " cells but " + templates.length + " templates and "
                     + scores.length + " scores");

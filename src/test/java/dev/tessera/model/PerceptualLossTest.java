@@ -72,7 +72,9 @@ class PerceptualLossTest {
             PerceptualLoss loss = new PerceptualLoss(vgg, PerceptualLossConfig.paper().withLayers(List.of(VggTap.RELU1_1, VggTap.RELU2_1)));
             LossChecks.assertGradientMatchesFiniteDifferences(loss,
                     TestTensors.image(ScalarType.Double, 1, 3, 16, 16), TestTensors.image(ScalarType.Double, 1, 3, 16, 16),
-                    1e-5, 1e-6); // ε tiny: a ReLU or max-pool kink inside ±ε would break the difference
+                    1e-4, 1e-6); // ε small: a ReLU or max-pool kink inside ±ε would break the difference; not
+                    // smaller: the loss (~1e2) is summed over thousands of features, and its rounding, over 2ε,
+                    // reached 1.4e-6 of the gradient at ε = 1e-5
 
         }
     }

@@ -62,6 +62,16 @@ class IndexMapTest {
     }
 
     @Test
+    void anAbsurdGridIsRefusedNotOverflowed(@TempDir Path dir) throws IOException {
+        // Found by the fuzzer: columns x rows overflowing int escaped as an ArithmeticException.
+        Path file = dir.resolve("huge.json");
+        Files.writeString(file, "{\"format\":\"tessera-index-map\",\"version\":1,\"columns\":2147483647,\"rows\":5,\"cellSize\":8,"
+                + "\"templateSetHash\":\"x\",\"templateNames\":[\"a\"],\"templates\":[0],\"scores\":[0]}");
+        IOException e = assertThrows(IOException.class, () -> IndexMap.load(file));
+        assertTrue(e.getMessage().contains("huge.json") && e.getMessage().contains("too many cells"), e.getMessage());
+    }
+
+    @Test
     void newerFormatsAndOtherFilesAreRefused(@TempDir Path dir) throws IOException {
         Path newer = dir.resolve("newer.json");
         Files.writeString(newer, "{\"format\":\"tessera-index-map\",\"version\":99}");
