@@ -1,5 +1,8 @@
 package dev.tessera.cli;
 
+import dev.tessera.testing.OneTorchThread;
+import dev.tessera.testing.TestPictures;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,43 +11,19 @@ import dev.tessera.render.IndexMap;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bytedeco.pytorch.global.torch;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+@ExtendWith(OneTorchThread.class)
 class FitCommandTest {
-    private static int threads;
-
     @TempDir
     Path dir;
 
-    /** One LibTorch thread: on a loaded machine the many small ops would wait at OpenMP barriers. */
-    @BeforeAll
-    static void oneThread() {
-        threads = torch.get_num_threads();
-        torch.set_num_threads(1);
-    }
-
-    @AfterAll
-    static void restoreThreads() {
-        torch.set_num_threads(threads);
-    }
-
-    /** A picture of gradients and noise, so neighbouring cells want different templates. */
     private Path picture(String name, int w, int h, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++)
-                img.setRGB(x, y, (x * 255 / w) << 16 | (y * 255 / h) << 8 | Math.min(255, (x ^ y) * 4 + rnd.nextInt(40)));
-        Path p = dir.resolve(name);
-        Images.write(img, p);
-        return p;
+        return TestPictures.gradientsAndNoise(dir.resolve(name), w, h, seed);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.tessera.cli;
 
+import dev.tessera.testing.OneTorchThread;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,29 +17,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import org.bytedeco.pytorch.global.torch;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+@ExtendWith(OneTorchThread.class)
 class TrainCommandTest {
-    private static int threads;
-
     @TempDir
     Path dir;
-
-    /** One LibTorch thread: on a loaded machine the many small ops would wait at OpenMP barriers. */
-    @BeforeAll
-    static void oneThread() {
-        threads = torch.get_num_threads();
-        torch.set_num_threads(1);
-    }
-
-    @AfterAll
-    static void restoreThreads() {
-        torch.set_num_threads(threads);
-    }
 
     private Path picture(Path file, int w, int h, long seed) throws Exception {
         SplittableRandom rnd = new SplittableRandom(seed);
