@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -201,15 +200,9 @@ public final class Images {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         String format = name.endsWith(".jpg") || name.endsWith(".jpeg") ? "jpeg" : "png";
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".part");
-            try {
+            AtomicFile.write(file, tmp -> {
                 if (!ImageIO.write(img, format, tmp.toFile())) throw new IOException("no ImageIO writer for " + format);
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }

@@ -41,9 +41,7 @@ public final class PngStreamWriter implements AutoCloseable {
         this.file = file;
         this.width = width;
         this.height = height;
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        this.tmp = Files.createTempFile(dir, "." + file.getFileName(), ".part");
+        this.tmp = AtomicFile.temporaryFor(file);
         this.raw = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16));
         raw.write(SIGNATURE);
         DataOutputStreamChunk ihdr = new DataOutputStreamChunk();

@@ -1,5 +1,6 @@
 package dev.tessera.train;
 
+import dev.tessera.image.AtomicFile;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
@@ -14,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -132,28 +132,27 @@ public final class Checkpoint {
 
     /** Writes the checkpoint to {@code file} atomically (a temporary file in the same folder, then a rename). */
     public void save(Path file) throws IOException {
-        Path folder = file.toAbsolutePath().getParent();
-        Files.createDirectories(folder);
-        Path tmp = Files.createTempFile(folder, file.getFileName() + ".", ".tmp");
         try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
-                    ZipOutputStream zip = new ZipOutputStream(java.nio.channels.Channels.newOutputStream(channel))) {
-                List<TensorEntry> entries = new ArrayList<>();
-                for (String name : weights.keySet()) entries.add(new TensorEntry(name, shapes.get(name), "decoder/" + name + ".f32"));
-                Manifest m = new Manifest(FORMAT, VERSION, new Templates(templateHash, templateNames),
-                        new Vgg(vggOrigin, preprocessing.flag()), hyperparameters, temperature.iteration(), temperature, entries,
-                        optimizerState == null ? null : OPTIMIZER);
-                put(zip, MANIFEST, GSON.toJson(m).getBytes(StandardCharsets.UTF_8));
-                for (TensorEntry e : entries) put(zip, e.entry(), littleEndian(weights.get(e.name())));
-                if (optimizerState != null) put(zip, OPTIMIZER, optimizerState);
-                zip.finish();
-                zip.flush();
-                channel.force(true); // on disk before the rename makes it the checkpoint
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.write(file, this::writeZip);
         } catch (IOException e) {
-            Files.deleteIfExists(tmp);
             throw new IOException("could not write checkpoint " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void writeZip(Path tmp) throws IOException {
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
+                ZipOutputStream zip = new ZipOutputStream(java.nio.channels.Channels.newOutputStream(channel))) {
+            List<TensorEntry> entries = new ArrayList<>();
+            for (String name : weights.keySet()) entries.add(new TensorEntry(name, shapes.get(name), "decoder/" + name + ".f32"));
+            Manifest m = new Manifest(FORMAT, VERSION, new Templates(templateHash, templateNames),
+                    new Vgg(vggOrigin, preprocessing.flag()), hyperparameters, temperature.iteration(), temperature, entries,
+                    optimizerState == null ? null : OPTIMIZER);
+            put(zip, MANIFEST, GSON.toJson(m).getBytes(StandardCharsets.UTF_8));
+            for (TensorEntry e : entries) put(zip, e.entry(), littleEndian(weights.get(e.name())));
+            if (optimizerState != null) put(zip, OPTIMIZER, optimizerState);
+            zip.finish();
+            zip.flush();
+            channel.force(true); // on disk before the rename makes it the checkpoint
         }
     }
 
