@@ -11,7 +11,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -109,11 +108,6 @@ final class TorchLegacySource implements WeightSource {
     @Override
     public Map<String, StoredTensor> index() {
         return stateDict.index();
-    }
-
-    @Override
-    public Optional<Preprocessing> recordedPreprocessing() {
-        return Optional.empty();
     }
 
     @Override

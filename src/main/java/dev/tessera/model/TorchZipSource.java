@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.bytedeco.pytorch.Tensor;
@@ -88,11 +87,6 @@ final class TorchZipSource implements WeightSource {
     @Override
     public Map<String, StoredTensor> index() {
         return stateDict.index();
-    }
-
-    @Override
-    public Optional<Preprocessing> recordedPreprocessing() {
-        return Optional.empty();
     }
 
     @Override

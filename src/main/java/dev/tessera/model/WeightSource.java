@@ -13,8 +13,10 @@ interface WeightSource extends Closeable {
 
     Map<String, StoredTensor> index();
 
-    /** The preprocessing the file records, if its format can record one. */
-    Optional<Preprocessing> recordedPreprocessing();
+    /** The preprocessing the file records; only safetensors metadata can record one. */
+    default Optional<Preprocessing> recordedPreprocessing() {
+        return Optional.empty();
+    }
 
     /** A float32 contiguous copy of one indexed tensor, owning its memory. */
     Tensor read(String name) throws IOException;
