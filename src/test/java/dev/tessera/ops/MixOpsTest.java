@@ -27,6 +27,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class MixOpsTest {
     private static final double TOLERANCE = 1e-5;
+    /**
+     * Backward error over {@link Tensors#mixBackwardScale}, the rounding scale of the dot products
+     * the gradient is made of; 48 runs of every case stayed below 6.2e-8.
+     */
+    static final double BACKWARD_TOLERANCE = 1e-6;
 
     record Case(long B, long N, long h, long w, long C, long th, long tw, float beta, double logitScale) {
         Tensor logits() {
@@ -92,9 +97,9 @@ class MixOpsTest {
             Ops.mixBackward(gradOut, logits, templates, c.beta, gradLogits);
             assertTrue(allFinite(gradLogits), "NaN or Inf in grad_logits, seed " + seed);
             // Scale floor 1: with one-hot probabilities (extreme beta) the exact gradient is ~0.
-            double scale = Math.max(Tensors.maxAbs(leaf.grad()), 1.0);
+            double scale = Math.max(Tensors.mixBackwardScale(gradOut, logits, templates, c.beta), 1.0);
             double err = Tensors.absoluteError(gradLogits, leaf.grad()) / scale;
-            assertTrue(err <= TOLERANCE, c + ": backward rel. error " + err + ", seed " + seed);
+            assertTrue(err <= BACKWARD_TOLERANCE, c + ": backward rel. error " + err + ", seed " + seed);
         }
     }
 
@@ -111,9 +116,9 @@ class MixOpsTest {
                     .backward(toDouble(gradOut), new BoolOptional(), false, new TensorArrayRefOptional());
             Tensor gradLogits = Ops.mixBackwardFromProbabilities(gradOut, p, templates, c.beta);
             assertTrue(allFinite(gradLogits), "NaN or Inf in grad_logits, seed " + seed);
-            double scale = Math.max(Tensors.maxAbs(leaf.grad()), 1.0);
+            double scale = Math.max(Tensors.mixBackwardScale(gradOut, logits, templates, c.beta), 1.0);
             double err = Tensors.absoluteError(gradLogits, leaf.grad()) / scale;
-            assertTrue(err <= TOLERANCE, c + ": backward from p, rel. error " + err + ", seed " + seed);
+            assertTrue(err <= BACKWARD_TOLERANCE, c + ": backward from p, rel. error " + err + ", seed " + seed);
         }
     }
 
