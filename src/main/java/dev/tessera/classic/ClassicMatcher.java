@@ -36,7 +36,8 @@ public final class ClassicMatcher {
         if (options.fair()) {
             fairNote = fair(cells, choice, score);
         } else if (options.minDistance() == 0 && options.maxUses() == 0) {
-            NearestSearch.Neighbours best = NearestSearch.search(cells.features, templates.features, cells.dims(), 1);
+            NearestSearch.Neighbours best = PrunedNearest.applies(options.subcells()) ? PrunedNearest.search(cells, templates)
+                    : NearestSearch.search(cells.features, templates.features, cells.dims(), 1);
             System.arraycopy(best.indices(), 0, choice, 0, choice.length);
             System.arraycopy(best.distances(), 0, score, 0, score.length);
         } else {

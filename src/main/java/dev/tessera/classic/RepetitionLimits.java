@@ -26,6 +26,19 @@ final class RepetitionLimits {
                     + (long) maxUses * templates + " of the " + grid.cells() + " cells; raise --max-uses or use more templates");
     }
 
+    /**
+     * A --max-uses with which the greedy can never be cornered, for any picture: before any cell at
+     * most ⌊(cells − 1)/U⌋ templates are used up and {@code neighbours} more are banned nearby, so
+     * one is free while templates − ⌊(cells − 1)/U⌋ > neighbours. 0 when no cap is enough (too few
+     * templates for the distance).
+     */
+    static long sufficientMaxUses(long cells, int templates, int neighbours) {
+        long spare = (long) templates - neighbours - 1;  // templates that may be used up, leaving one free
+        if (spare < 0) return 0;
+        if (spare == 0) return cells;
+        return Math.max(1, (cells - 1 + spare - 1) / spare);
+    }
+
     /** Cells placed before a cell in raster order that lie within minDistance of it. */
     int precedingNeighbours() {
         return minDistance * (2 * minDistance + 1) + minDistance;
@@ -84,10 +97,13 @@ final class RepetitionLimits {
                 best = t;
             }
         }
-        if (best < 0)
+        if (best < 0) {
+            long enough = sufficientMaxUses(grid.cells(), templates, precedingNeighbours());
             throw new IllegalArgumentException("no template satisfies --min-distance " + minDistance
                     + (maxUses > 0 ? " and --max-uses " + maxUses : "") + " at cell " + cell + " with " + templates
-                    + " templates; at least " + (precedingNeighbours() + 1) + " are needed for this distance");
+                    + " templates; at least " + (precedingNeighbours() + 1) + " are needed for this distance"
+                    + (maxUses > 0 && enough > 0 ? ", and --max-uses " + enough + " or more never runs out" : ""));
+        }
         score[cell] = (float) bestDistance;
         return best;
     }

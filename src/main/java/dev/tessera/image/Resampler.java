@@ -40,7 +40,10 @@ public final class Resampler {
                 rgb[1][x] = a * ((p >> 8) & 0xff) + (1 - a) * paper[1];
                 rgb[2][x] = a * (p & 0xff) + (1 - a) * paper[2];
             }
-            for (int c = 0; c < 3; c++) across.apply(rgb[c], 0, 1, rows, (c * h + y) * outW, 1);
+            for (int c = 0; c < 3; c++) {
+                if (outW == w) System.arraycopy(rgb[c], 0, rows, (c * h + y) * outW, w);  // same width: nothing to filter
+                else across.apply(rgb[c], 0, 1, rows, (c * h + y) * outW, 1);
+            }
         }
         return resizeColumns(rows, outW, h, outH);
     }
@@ -58,6 +61,7 @@ public final class Resampler {
     }
 
     private static float[] resizeColumns(float[] rows, int w, int h, int outH) {
+        if (outH == h) return rows;
         Taps down = Taps.between(h, outH);
         float[] out = new float[3 * outH * w];
         for (int c = 0; c < 3; c++)

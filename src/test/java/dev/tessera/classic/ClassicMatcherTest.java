@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class ClassicMatcherTest {
@@ -30,8 +32,10 @@ class ClassicMatcherTest {
         int minUses = (cellsX * cellsY + set.count() - 1) / set.count();
         int u = rnd.nextBoolean() ? 0 : minUses + rnd.nextInt(3);
         if (d == 0 && u == 0) u = minUses;
-        if (d > 0 && u > 0) u += 2;  // a tight cap with a distance can corner the greedy (it then says so)
         if (set.count() < 2 * d * d + 2 * d + 1) d = 1;
+        // A tight cap with a distance can corner the greedy (it then says so, naming this cap).
+        if (d > 0 && u > 0) u = (int) Math.max(u, RepetitionLimits.sufficientMaxUses((long) cellsX * cellsY, set.count(),
+                d * (2 * d + 1) + d));
         BufferedImage img = ClassicFixtures.blocks(rnd, cellsX * 8, cellsY * 8, 8, 0, 255);
         IndexMap map = new ClassicMatcher(set, new ClassicOptions(1 + rnd.nextInt(4), d, u, false, 0, false))
                 .match(img, CellGrid.ofCellSize(img.getWidth(), img.getHeight(), 8)).map();
@@ -86,6 +90,65 @@ class ClassicMatcherTest {
             assertEquals(best, chosen, 1e-5, "cell " + i);
             assertEquals(all.index(i, 0), map.template(i));
         }
+    }
+
+    /**
+     * The pruned search (k = 8, 12, 16: coarse 4×4 bounds) finds the exact nearest: the distance of
+     * its choice equals the least distance of an independent scan in double, ties to the lower index.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {8, 12, 16})
+    void prunedSearchFindsTheExactNearest(int k) throws Exception {
+        SplittableRandom rnd = new SplittableRandom();
+        long seed = rnd.nextLong();
+        rnd = new SplittableRandom(seed);
+        TemplateSet set = ClassicFixtures.tiles(rnd, dir, 9, 7, 0, 255);
+        BufferedImage img = ClassicFixtures.blocks(rnd, 16 * 11, 16 * 7, 4, 0, 255);
+        CellGrid grid = CellGrid.ofCellSize(img.getWidth(), img.getHeight(), 16);
+        assertTrue(PrunedNearest.applies(k));
+        ColourSignatures cells = ColourSignatures.ofCells(img, grid, k, null, null), tiles = ColourSignatures.ofTemplates(set, k);
+        NearestSearch.Neighbours pruned = PrunedNearest.search(cells, tiles);
+        IndexMap map = new ClassicMatcher(set, new ClassicOptions(k, 0, 0, false, 0, false)).match(img, grid).map();
+        int d = cells.dims();
+        for (int i = 0; i < cells.count; i++) {
+            double best = Double.MAX_VALUE;
+            int bestIndex = -1;
+            for (int t = 0; t < set.count(); t++) {
+                double s = 0;
+                for (int j = 0; j < d; j++) {
+                    double diff = cells.features[i * d + j] - tiles.features[t * d + j];
+                    s += diff * diff;
+                }
+                if (s < best) {
+                    best = s;
+                    bestIndex = t;
+                }
+            }
+            assertEquals(bestIndex, pruned.index(i, 0), "cell " + i + ", k " + k + ", seed " + seed);
+            assertEquals(best, pruned.distance(i, 0), 1e-6 * Math.max(best, 1), "cell " + i + ", k " + k + ", seed " + seed);
+            assertEquals(bestIndex, map.template(i), "matcher, cell " + i + ", k " + k + ", seed " + seed);
+        }
+    }
+
+    /** The coarse bound never exceeds the full distance (the pruning's premise), on random signatures. */
+    @Test
+    void coarseDistanceIsALowerBound() throws Exception {
+        SplittableRandom rnd = new SplittableRandom();
+        long seed = rnd.nextLong();
+        rnd = new SplittableRandom(seed);
+        TemplateSet set = ClassicFixtures.tiles(rnd, dir, 6, 5, 0, 255);
+        ColourSignatures tiles = ColourSignatures.ofTemplates(set, 16);
+        float[] coarse = PrunedNearest.coarse(tiles);
+        int d = tiles.dims(), cd = coarse.length / tiles.count;
+        assertEquals(16 * ColourSignatures.PER_SUBCELL, cd);
+        for (int a = 0; a < tiles.count; a++)
+            for (int b = 0; b < tiles.count; b++) {
+                double full = 0, bound = 0;
+                for (int j = 0; j < d; j++) full += Math.pow(tiles.features[a * d + j] - tiles.features[b * d + j], 2);
+                for (int j = 0; j < cd; j++) bound += Math.pow(coarse[a * cd + j] - coarse[b * cd + j], 2);
+                assertTrue(bound <= full * (1 + 1e-6) + 1e-9, a + " vs " + b + ": bound " + bound + " > " + full + ", seed " + seed);
+                if (a != b) assertTrue(bound > 0.05 * full, "bound " + bound + " is no help against " + full + ", seed " + seed);
+            }
     }
 
     @Test
