@@ -65,6 +65,46 @@ class ClassicMatcherTest {
         assertTrue(match.notes().contains("optimal"), match.notes());
     }
 
+    /**
+     * Ejection moves only ever lower the total cost of the greedy assignment, keep both limits, and
+     * on random pictures do lower it (summed over five cases).
+     */
+    @Test
+    void ejectionsLowerTheGreedyCostAndKeepTheLimits() throws Exception {
+        SplittableRandom rnd = new SplittableRandom();
+        long seed = rnd.nextLong();
+        rnd = new SplittableRandom(seed);
+        double greedyTotal = 0, ejectedTotal = 0;
+        for (int round = 0; round < 5; round++) {
+            TemplateSet set = ClassicFixtures.tiles(rnd, dir, 8, 6, 0, 255);
+            int d = 1 + rnd.nextInt(2), u = round % 2 == 0 ? 0 : 40;
+            BufferedImage img = ClassicFixtures.blocks(rnd, 8 * 20, 8 * 14, 8, 0, 255);
+            CellGrid grid = CellGrid.ofCellSize(img.getWidth(), img.getHeight(), 8);
+            ColourSignatures cells = ColourSignatures.ofCells(img, grid, 4, null, null), tiles = ColourSignatures.ofTemplates(set, 4);
+            double[] totals = new double[2];
+            for (int variant = 0; variant < 2; variant++) {
+                RepetitionLimits limits = new RepetitionLimits(grid, d, u, set.count());
+                limits.ejections = variant == 1;
+                int[] choice = new int[grid.cells()];
+                limits.assign(cells, tiles, choice, new float[grid.cells()]);
+                int[] uses = new int[set.count()];
+                for (int i = 0; i < choice.length; i++) {
+                    totals[variant] += RepetitionLimits.cost(cells, i, tiles, choice[i]);
+                    uses[choice[i]]++;
+                    for (int j = 0; j < i; j++) {
+                        int dx = Math.abs(i % grid.columns() - j % grid.columns()), dy = Math.abs(i / grid.columns() - j / grid.columns());
+                        if (Math.max(dx, dy) <= d) assertTrue(choice[i] != choice[j], "cells " + i + ", " + j + " repeat; seed " + seed);
+                    }
+                }
+                if (u > 0) for (int n : uses) assertTrue(n <= u, "a template used " + n + " times; seed " + seed);
+            }
+            assertTrue(totals[1] <= totals[0] * (1 + 1e-12), "ejections raised the cost " + totals[0] + " -> " + totals[1] + "; seed " + seed);
+            greedyTotal += totals[0];
+            ejectedTotal += totals[1];
+        }
+        assertTrue(ejectedTotal < greedyTotal, "ejections never helped: " + greedyTotal + "; seed " + seed);
+    }
+
     /** Without limits every cell gets its exact nearest template (checked against an independent scan in double). */
     @Test
     void unlimitedMatchingPicksTheNearestTemplate() throws Exception {
