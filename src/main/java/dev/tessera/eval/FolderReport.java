@@ -4,6 +4,7 @@ import dev.tessera.image.AtomicFile;
 import dev.tessera.image.Images;
 import java.awt.Color;
 import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -151,7 +152,7 @@ public final class FolderReport {
             r.write(folder.resolve(folders.get(i)));
             sheets.add(ReportSheet.of(r.input(), r.entries()));
         }
-        Images.write(stacked(sheets), folder.resolve("report.png"));
+        Images.write(stacked(sheets, reports.stream().map(CompareReport::inputName).toList()), folder.resolve("report.png"));
         try {
             AtomicFile.writeString(folder.resolve("report.json"), toJson());
             AtomicFile.writeString(folder.resolve("report.html"), ReportPage.html(this));
@@ -195,23 +196,27 @@ public final class FolderReport {
         return String.format(Locale.ROOT, row, cells.toArray());
     }
 
-    /** The sheets one below the other, left-aligned on white, a gap between. */
-    private static BufferedImage stacked(List<BufferedImage> sheets) {
+    /** The sheets one below the other, each under a line with its picture's name, left-aligned on white. */
+    private static BufferedImage stacked(List<BufferedImage> sheets, List<String> names) {
+        int title = ReportSheet.GAP + ReportSheet.LINE;
         int w = 0, h = 0;
         for (BufferedImage s : sheets) {
             w = Math.max(w, s.getWidth());
-            h += s.getHeight();
+            h += title + s.getHeight();
         }
-        h += (sheets.size() - 1) * ReportSheet.GAP;
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         try {
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, w, h);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setFont(ReportSheet.font(ReportSheet.BOLD_FONT).deriveFont(14f));
             int y = 0;
-            for (BufferedImage s : sheets) {
-                g.drawImage(s, 0, y, null);
-                y += s.getHeight() + ReportSheet.GAP;
+            for (int i = 0; i < sheets.size(); i++) {
+                g.setColor(Color.BLACK);
+                g.drawString(names.get(i), ReportSheet.GAP, y + title - 2);
+                g.drawImage(sheets.get(i), 0, y + title, null);
+                y += title + sheets.get(i).getHeight();
             }
         } finally {
             g.dispose();

@@ -57,6 +57,9 @@ public final class TrainingChart {
         NumberAxis rateAxis = new NumberAxis("learning rate");
         rateAxis.setAutoRangeIncludesZero(false);
         rateAxis.setNumberFormatOverride(new DecimalFormat("0.00E0"));
+        // A constant rate would get a range of zero width and ticks that all read the same: keep at least ±5 % of it.
+        rateAxis.setAutoRangeMinimumSize(0.1 * rows.stream().mapToDouble(r -> Double.isFinite(r[3]) ? Math.abs(r[3]) : 0).max().orElse(0)
+                + Double.MIN_NORMAL);
         schedulePlot.setRangeAxis(1, rateAxis);
         schedulePlot.setDataset(1, new XYSeriesCollection(series("learning rate", rows, 3, false)));
         XYLineAndShapeRenderer rateLine = new XYLineAndShapeRenderer(true, false);
