@@ -40,12 +40,14 @@ import picocli.CommandLine.Parameters;
                 + "(PSNR, SSIM, CIEDE2000 at full, 1/2 and 1/4 size) and write one report: OUTDIR/report.html (readable offline), "
                 + "report.png (contact sheet with enlarged centres), report.json, and input.png, MODE.png, MODE.json beside them.",
                 "Modes: classic (as `tessera classic` by default), classic-d5 (classic with --min-distance 5), "
-                        + "fit (as `tessera fit`, from the classic solution, --steps steps)."},
-        footer = {"", "Exit codes: 0 written, 2 usage, 3 bad input, 4 I/O failure."})
+                        + "fit (as `tessera fit`, from the classic solution, --steps steps), "
+                        + "learned (a checkpoint from `tessera train`: --model and --vgg; its template set must be --templates)."},
+        footer = {"", "Exit codes: 0 written, 2 usage (also: learned without --model, a checkpoint of another set or VGG16), "
+                + "3 bad input, 4 I/O failure."})
 final class CompareCommand implements Callable<Integer> {
     /** The modes compare knows, by the names --modes takes. */
     enum Mode {
-        CLASSIC("classic"), CLASSIC_D5("classic-d5"), FIT("fit");
+        CLASSIC("classic"), CLASSIC_D5("classic-d5"), FIT("fit"), LEARNED("learned");
 
         final String label;
 
@@ -73,7 +75,7 @@ final class CompareCommand implements Callable<Integer> {
     TemplatesSourceOptions templates;
 
     @Option(names = "--modes", split = ",", paramLabel = "MODE", defaultValue = "classic,fit",
-            description = "Modes to compare, comma-separated: classic, classic-d5, fit (default: ${DEFAULT-VALUE}).")
+            description = "Modes to compare, comma-separated: classic, classic-d5, fit, learned (default: ${DEFAULT-VALUE}).")
     List<String> modes;
 
     @Option(names = "--cell", paramLabel = "PX", defaultValue = "8", description = "Source pixels per cell side (default: ${DEFAULT-VALUE}).")
@@ -86,10 +88,20 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "OUTDIR", required = true, description = "Folder for the report and its pictures.")
     Path output;
 
+    @Option(names = "--model", paramLabel = "FILE", description = "The learned mode's checkpoint (.tsr, from `tessera train`).")
+    Path model;
+
+    @Option(names = "--vgg", paramLabel = "FILE|seeded", description = "The learned mode's VGG16 weights: those it was trained with.")
+    String vgg;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         List<Mode> chosen = parseModes();
+        if (chosen.contains(Mode.LEARNED) && model == null)
+            throw new CommandLine.ParameterException(spec.commandLine(), "--modes learned needs --model FILE, a checkpoint from `tessera train`");
+        if (!chosen.contains(Mode.LEARNED) && (model != null || vgg != null))
+            throw new CommandLine.ParameterException(spec.commandLine(), "--model and --vgg are for the learned mode: add learned to --modes");
         LogitFit.Settings fitSettings = new LogitFit.Settings(steps, Double.parseDouble(FitCommand.DEFAULT_LR), HARD_EVERY);
         BufferedImage image = Images.read(input);
         TemplateSet set = templates.load(err);
@@ -99,9 +111,15 @@ final class CompareCommand implements Callable<Integer> {
                 ? image.getSubimage(grid.region().x, grid.region().y, grid.region().width, grid.region().height) : image;
         int subcells = ClassicOptions.defaultSubcells(set, cell);
         boolean toneMap = set.isGlyphSet();
-        MosaicRenderer renderer = new MosaicRenderer(set, grid.cellSize());
-        Files.createDirectories(output);
+        try (LearnedModel learned = model == null ? null : LearnedModel.open(spec.commandLine(), model, vgg, set)) {
+            Files.createDirectories(output);
+            return compare(chosen, image, target, grid, set, subcells, toneMap, fitSettings, learned, out, err);
+        }
+    }
 
+    private int compare(List<Mode> chosen, BufferedImage image, BufferedImage target, CellGrid grid, TemplateSet set, int subcells,
+            boolean toneMap, LogitFit.Settings fitSettings, LearnedModel learned, PrintWriter out, PrintWriter err) {
+        MosaicRenderer renderer = new MosaicRenderer(set, grid.cellSize());
         List<CompareEntry> entries = new ArrayList<>();
         for (Mode mode : chosen) {
             err.println("tessera compare: " + mode.label + "...");
@@ -110,6 +128,7 @@ final class CompareCommand implements Callable<Integer> {
                 case CLASSIC -> classic(image, grid, set, ClassicOptions.defaults(subcells, toneMap));
                 case CLASSIC_D5 -> classic(image, grid, set, new ClassicOptions(subcells, D5_MIN_DISTANCE, 0, false, 0, toneMap));
                 case FIT -> fit(image, target, grid, set, ClassicOptions.defaults(subcells, toneMap), fitSettings, err);
+                case LEARNED -> new Made(learned.indexMap(image, grid), learned.describe());
             };
             double seconds = (System.nanoTime() - start) / 1e9;
             String mapFile = mode.label + ".json";

@@ -28,10 +28,14 @@ import picocli.CommandLine.Option;
                 "The mosaic (any size at least the input's, same aspect ratio) is area-downscaled to the input's size, "
                         + "then both to 1/2 and 1/4. Conventions: docs/quality.md.",
                 "With --index the map is rendered with its template set at the map's cell size, the input is cropped "
-                        + "to the map's centred grid as classic and fit crop it, and distinct templates used are added."},
+                        + "to the map's centred grid as classic and fit crop it, and distinct templates used are added.",
+                "With --model a checkpoint from `tessera train` is scored on every picture in --images (8-px cells), against "
+                        + "classic on the same grid and set; -o writes the report (report.html, report.png, report.json, and "
+                        + "one compare report per picture)."},
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:measured", "2:usage error",
-                "3:an input file is missing, unreadable or the wrong shape, or the set is not the map's"})
+        exitCodeList = {"0:measured", "2:usage error (also: a checkpoint of another template set or VGG16)",
+                "3:an input file is missing, unreadable or the wrong shape, or the set is not the map's",
+                "4:the report cannot be written"})
 final class EvalCommand implements Callable<Integer> {
     /** A file the user named cannot be used. */
     static final int INPUT_ERROR = 3;
@@ -39,7 +43,7 @@ final class EvalCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-i", "--input"}, required = true, paramLabel = "IMG", description = "The picture the mosaic reproduces.")
+    @Option(names = {"-i", "--input"}, paramLabel = "IMG", description = "The picture the mosaic reproduces (with --mosaic or --index).")
     Path input;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -53,7 +57,20 @@ final class EvalCommand implements Callable<Integer> {
         @Option(names = "--index", required = true, paramLabel = "MAP",
                 description = "An index map (.json or .csv) to render with its template set (--templates etc.).")
         Path index;
+
+        @Option(names = "--model", required = true, paramLabel = "FILE",
+                description = "A checkpoint (.tsr) to score on the pictures in --images, with its --vgg and template set.")
+        Path model;
     }
+
+    @Option(names = "--images", paramLabel = "DIR", description = "With --model: the pictures (PNG/JPEG, recursively).")
+    Path images;
+
+    @Option(names = "--vgg", paramLabel = "FILE|seeded", description = "With --model: the VGG16 weights it was trained with.")
+    String vgg;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "REPORTDIR", description = "With --model: folder for the report.")
+    Path output;
 
     @Mixin
     TemplatesSourceOptions templates;
@@ -65,6 +82,12 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (mosaic.model != null) {
+            if (input != null) throw usage("--model is scored on --images DIR; --input goes with --mosaic and --index");
+            return new ModelEvaluation(spec.commandLine()).run(mosaic.model, vgg, images, templates, output, json);
+        }
+        if (input == null) throw usage("--mosaic and --index need --input IMG, the picture the mosaic reproduces");
+        if (images != null || vgg != null || output != null) throw usage("--images, --vgg and -o go with --model");
         if (mosaic.image != null) requireNoSetFlags();
         Path judged = mosaic.image != null ? mosaic.image : mosaic.index;
         BufferedImage in, mo;
@@ -130,6 +153,10 @@ final class EvalCommand implements Callable<Integer> {
             if (parsed.hasMatchedOption(option))
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         option.longestName() + " chooses the template set of an --index map; --mosaic is already pixels");
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
     /** Decodes an image; ImageIO's own failures (a truncated PNG) do not say which file, so add it. */

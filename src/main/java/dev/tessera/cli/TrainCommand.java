@@ -92,6 +92,8 @@ final class TrainCommand implements Callable<Integer> {
     private volatile boolean stopRequested;
     /** Counted down when the loop has finished (and saved if it should), releasing the shutdown hook. */
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** The run's CSV and chart beside the checkpoint (issue 8). */
+    private TrainingRecorder recorder;
 
     @Override
     public Integer call() throws Exception {
@@ -129,7 +131,10 @@ final class TrainCommand implements Callable<Integer> {
                 err.printf(Locale.ROOT, "tessera train: resuming %s from iteration %d, β %.4g%n", output, previous.iteration(),
                         temperature.beta());
             try (DecoderTrainer trainer = new DecoderTrainer(encoder, decoder, kernel, objective, temperature,
-                    LearningRateSchedule.method().startingAt(hyper.learningRate()))) {
+                    LearningRateSchedule.method().startingAt(hyper.learningRate()));
+                    TrainingRecorder log = TrainingRecorder.open(output, objective, previous == null ? 0 : previous.iteration(),
+                            hyper.batch(), err)) {
+                recorder = log;
                 if (previous != null && previous.optimizerState() != null) trainer.restoreOptimizerState(previous.optimizerState());
                 Thread hook = new Thread(this::stopAndWait, "tessera-train-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
@@ -152,6 +157,7 @@ final class TrainCommand implements Callable<Integer> {
             try (PointerScope scope = new PointerScope()) {
                 step = trainer.step(data.batch(trainer.iteration(), hyper.batch()));
             }
+            recorder.record(step);
             if (!Double.isFinite(step.loss())) return diverged(err, "the loss became " + step.loss(), step, saved);
             long now = System.nanoTime();
             if (now - last >= 100_000_000L || trainer.iteration() == steps) {
@@ -183,6 +189,7 @@ final class TrainCommand implements Callable<Integer> {
         // A finite loss can come from weights Adam has just made infinite; such a file would only poison a resume.
         if (!c.finite()) return false;
         c.save(output);
+        recorder.chart();
         return true;
     }
 

@@ -90,7 +90,8 @@ public final class CompareReport {
         return s.append("], \"verdict\": ").append(string(verdict.sentence())).append("}\n").toString();
     }
 
-    private static String string(String v) {
+    /** A JSON string literal. */
+    static String string(String v) {
         StringBuilder b = new StringBuilder("\"");
         for (char c : v.toCharArray()) {
             if (c == '"' || c == '\\') b.append('\\').append(c);

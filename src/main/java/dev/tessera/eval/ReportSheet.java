@@ -28,8 +28,8 @@ public final class ReportSheet {
     static final int ZOOM = 4;
     static final int LINE = 16;
     static final int LABEL_HEIGHT = 3 * LINE + GAP;
-    private static final String FONT = "/net/sf/jasperreports/fonts/dejavu/DejaVuSans.ttf";
-    private static final String BOLD_FONT = "/net/sf/jasperreports/fonts/dejavu/DejaVuSans-Bold.ttf";
+    static final String FONT = "/net/sf/jasperreports/fonts/dejavu/DejaVuSans.ttf";
+    static final String BOLD_FONT = "/net/sf/jasperreports/fonts/dejavu/DejaVuSans-Bold.ttf";
 
     private ReportSheet() {}
 
@@ -132,7 +132,8 @@ public final class ReportSheet {
         return out;
     }
 
-    private static Font font(String resource) {
+    /** A font bundled with the build, at 12 pt. */
+    static Font font(String resource) {
         try (InputStream in = ReportSheet.class.getResourceAsStream(resource)) {
             if (in == null) throw new IllegalStateException("font " + resource + " is missing from the classpath (jasperreports-fonts)");
             return Font.createFont(Font.TRUETYPE_FONT, in).deriveFont(12f);

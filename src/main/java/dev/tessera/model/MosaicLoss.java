@@ -1,5 +1,6 @@
 package dev.tessera.model;
 
+import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -19,6 +20,23 @@ public interface MosaicLoss {
 
     /** The scalar loss of a prediction (same shape and dtype as the prepared image) against a target from {@link #prepare}. */
     Tensor loss(Tensor prediction, LossTarget target);
+
+    /**
+     * Names of the terms the loss is a sum of (for training logs and charts), in the order of
+     * {@link #lastTerms}; empty for a loss that does not break down.
+     */
+    default List<String> termNames() {
+        return List.of();
+    }
+
+    /**
+     * Each term's share of the value the last {@link #loss} call on this object returned, in the order
+     * of {@link #termNames}, so that they add up to that value (up to rounding); all NaN before the
+     * first call. A copy, read on the thread that called {@link #loss}.
+     */
+    default double[] lastTerms() {
+        return new double[0];
+    }
 
     /** One plain sentence: which loss, its settings, and what it needs (for the run's output). */
     String describe();

@@ -3,6 +3,7 @@ package dev.tessera.model;
 import static org.bytedeco.pytorch.global.torch.mse_loss;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -19,6 +20,8 @@ import org.bytedeco.pytorch.Tensor;
 public final class PerceptualLoss implements MosaicLoss {
     private final Vgg16 vgg;
     private final PerceptualLossConfig config;
+    /** Each layer's share (summed over scales) of the last {@link #loss} call. */
+    private final double[] lastTerms;
 
     /** The paper's settings. */
     public PerceptualLoss(Vgg16 vgg) {
@@ -28,6 +31,8 @@ public final class PerceptualLoss implements MosaicLoss {
     public PerceptualLoss(Vgg16 vgg, PerceptualLossConfig config) {
         this.vgg = vgg;
         this.config = config;
+        this.lastTerms = new double[config.layers().size()];
+        Arrays.fill(lastTerms, Double.NaN);
     }
 
     public PerceptualLossConfig config() {
@@ -52,6 +57,8 @@ public final class PerceptualLoss implements MosaicLoss {
     public Tensor loss(Tensor prediction, LossTarget target) {
         List<Tensor> targetFeatures = target.tensorsFor(this, prediction);
         List<VggTap> layers = config.layers();
+        double terms = (double) layers.size() * config.scales().size(), divisor = terms * prediction.size(0);
+        double[] shares = new double[layers.size()];
         Tensor total = null;
         int k = 0;
         for (int si = 0; si < config.scales().size(); si++) {
@@ -59,11 +66,23 @@ public final class PerceptualLoss implements MosaicLoss {
             for (int li = 0; li < layers.size(); li++) {
                 double weight = config.scaleWeights().get(si) * config.layerWeights().get(li);
                 Tensor term = mse_loss(f.get(layers.get(li)), targetFeatures.get(k++)).mul(new Scalar(weight));
+                shares[li] += term.item_double() / divisor;
                 total = total == null ? term : total.add(term);
             }
         }
-        double terms = (double) layers.size() * config.scales().size();
-        return total.div(new Scalar(terms * prediction.size(0)));
+        System.arraycopy(shares, 0, lastTerms, 0, shares.length);
+        return total.div(new Scalar(divisor));
+    }
+
+    /** One term per layer (e.g. {@code relu1_1}), summed over the scales, each weighted as in the loss. */
+    @Override
+    public List<String> termNames() {
+        return config.layers().stream().map(VggTap::layerName).toList();
+    }
+
+    @Override
+    public double[] lastTerms() {
+        return lastTerms.clone();
     }
 
     @Override

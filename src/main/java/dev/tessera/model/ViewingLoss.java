@@ -3,6 +3,7 @@ package dev.tessera.model;
 import static org.bytedeco.pytorch.global.torch.mse_loss;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -16,6 +17,8 @@ import org.bytedeco.pytorch.Tensor;
  */
 public final class ViewingLoss implements MosaicLoss {
     private final ViewingLossConfig config;
+    /** colour then structure share of each scale, from the last {@link #loss} call. */
+    private final double[] lastTerms;
 
     /** Scales 0, 1, 2 and the default λ. */
     public ViewingLoss() {
@@ -24,6 +27,8 @@ public final class ViewingLoss implements MosaicLoss {
 
     public ViewingLoss(ViewingLossConfig config) {
         this.config = config;
+        this.lastTerms = new double[2 * config.scales().size()];
+        Arrays.fill(lastTerms, Double.NaN);
     }
 
     public ViewingLossConfig config() {
@@ -48,14 +53,34 @@ public final class ViewingLoss implements MosaicLoss {
     public Tensor loss(Tensor prediction, LossTarget target) {
         List<Tensor> t = target.tensorsFor(this, prediction);
         Tensor total = null;
-        for (int i = 0; i < config.scales().size(); i++) {
+        int scales = config.scales().size();
+        for (int i = 0; i < scales; i++) {
             Tensor seen = ViewingPyramid.seen(prediction, config.scales().get(i));
             Tensor colour = mse_loss(Oklab.fromSrgb255(seen), t.get(2 * i));
             Tensor structure = Ssim.mean(Oklab.luma(seen), t.get(2 * i + 1)).neg().add(new Scalar(1.0));
+            double share = config.scaleWeights().get(i) / scales;
+            lastTerms[2 * i] = colour.item_double() * share;
+            lastTerms[2 * i + 1] = structure.item_double() * config.ssimWeight() * share;
             Tensor term = colour.add(structure, new Scalar(config.ssimWeight())).mul(new Scalar(config.scaleWeights().get(i)));
             total = total == null ? term : total.add(term);
         }
-        return total.div(new Scalar((double) config.scales().size()));
+        return total.div(new Scalar((double) scales));
+    }
+
+    /** {@code colour_sS} (Oklab MSE) and {@code structure_sS} (λ·(1 − SSIM)) per scale S, each weighted as in the sum. */
+    @Override
+    public List<String> termNames() {
+        List<String> names = new ArrayList<>();
+        for (int s : config.scales()) {
+            names.add("colour_s" + s);
+            names.add("structure_s" + s);
+        }
+        return names;
+    }
+
+    @Override
+    public double[] lastTerms() {
+        return lastTerms.clone();
     }
 
     @Override

@@ -15,7 +15,16 @@ import dev.tessera.eval.CompareFigure;
 import dev.tessera.eval.CompareVerdict;
 import dev.tessera.eval.QualityReport;
 import dev.tessera.eval.ScaleFigures;
+import dev.tessera.eval.MosaicQuality;
 import dev.tessera.image.Images;
+import dev.tessera.model.Decoder;
+import dev.tessera.model.Vgg16;
+import dev.tessera.render.IndexMap;
+import dev.tessera.render.MosaicRenderer;
+import dev.tessera.templates.ImageGridSource;
+import dev.tessera.templates.TemplateSet;
+import dev.tessera.train.Checkpoint;
+import dev.tessera.train.LearnedMatcher;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,6 +116,87 @@ class CompareCommandTest {
         TesseraCommandTest.Run e = TesseraCommandTest.run(eval.toArray(String[]::new));
         assertEquals(0, e.exit(), e.err());
         assertEquals(mode.getAsJsonObject("quality"), JsonParser.parseString(e.out()).getAsJsonObject().getAsJsonObject("quality"));
+    }
+
+    /** A checkpoint of one training step on two pictures, for the 3x3 grid set cut from {@code tiles}. */
+    private Path trainedModel(Path tiles) {
+        Path images = dir.resolve("training");
+        TestPictures.gradientsAndNoise(images.resolve("a.png"), 32, 32, 31);
+        TestPictures.gradientsAndNoise(images.resolve("b.png"), 32, 32, 32);
+        Path model = dir.resolve("model.tsr");
+        TesseraCommandTest.Run r = TesseraCommandTest.run("train", "--images", images.toString(), "--grid", tiles.toString(),
+                "--grid-tiles", "3x3", "-o", model.toString(), "--size", "32", "--vgg", "seeded", "--seed", "1", "--batch", "2",
+                "--steps", "1");
+        assertEquals(0, r.exit(), r.err());
+        return model;
+    }
+
+    @Test
+    void theLearnedModeIsTheCheckpointsArgmaxMeasuredLikeTheOthers() throws Exception {
+        Path tiles = picture("tiles.png", 24, 24, 2);
+        Path model = trainedModel(tiles);
+        Path image = picture("photo.png", 67, 48, 4); // cropped to 64x48: 8x6 cells
+        Path out = dir.resolve("report");
+        TesseraCommandTest.Run r = TesseraCommandTest.run("compare", image.toString(), "--grid", tiles.toString(), "--grid-tiles", "3x3",
+                "--modes", "classic,learned", "--model", model.toString(), "--vgg", "seeded", "-o", out.toString());
+        assertEquals(0, r.exit(), r.err());
+
+        BufferedImage picture = Images.read(image), target = picture.getSubimage(1, 0, 64, 48);
+        IndexMap expected;
+        TemplateSet set = new ImageGridSource(tiles, 3, 3).build();
+        try (Vgg16 vgg = Vgg16.seeded(VggFlag.SEED); Decoder decoder = Checkpoint.load(model).decoder()) {
+            expected = new LearnedMatcher(vgg, decoder, set).indexMap(picture);
+        }
+        IndexMap learned = IndexMap.load(out.resolve("learned.json"));
+        assertEquals(set.contentHash(), learned.templateSetHash(), "the same set as --grid tiles.png --grid-tiles 3x3");
+        assertEquals(8, learned.columns());
+        assertEquals(6, learned.rows());
+        for (int i = 0; i < learned.cells(); i++) assertEquals(expected.template(i), learned.template(i), "cell " + i);
+        QualityReport quality = MosaicQuality.measure(target, new MosaicRenderer(set, 8).image(expected))
+                .withDistinctTemplates(expected.distinctTemplates());
+        JsonObject mode = JsonParser.parseString(Files.readString(out.resolve("report.json"))).getAsJsonObject()
+                .getAsJsonArray("modes").get(1).getAsJsonObject();
+        assertEquals("learned", mode.get("mode").getAsString());
+        assertTrue(mode.get("description").getAsString().contains("model.tsr (iteration 1"), mode.toString());
+        assertEquals(JsonParser.parseString(quality.toJson()), mode.getAsJsonObject("quality"));
+        assertTrue(Files.readString(out.resolve("report.html")).contains("id=\"mode-learned\""));
+
+        // 16-px cells: the picture is resampled to 8 px per cell for the decoder; the map keeps the grid's cells.
+        TesseraCommandTest.Run coarse = TesseraCommandTest.run("compare", image.toString(), "--grid", tiles.toString(), "--grid-tiles",
+                "3x3", "--modes", "learned", "--model", model.toString(), "--vgg", "seeded", "--cell", "16", "-o",
+                dir.resolve("coarse").toString());
+        assertEquals(0, coarse.exit(), coarse.err());
+        IndexMap big = IndexMap.load(dir.resolve("coarse/learned.json"));
+        assertEquals(List.of(4, 3, 16), List.of(big.columns(), big.rows(), big.cellSize()));
+    }
+
+    @Test
+    void theLearnedModeWithoutACheckpointOrWithAnotherSetIsAUsageError() {
+        Path tiles = picture("tiles.png", 24, 24, 2);
+        Path model = trainedModel(tiles);
+        Path image = picture("photo.png", 32, 32, 5);
+        String out = dir.resolve("out").toString();
+        TesseraCommandTest.Run none = TesseraCommandTest.run("compare", image.toString(), "--grid", tiles.toString(), "--grid-tiles", "3x3",
+                "--modes", "classic,learned", "-o", out);
+        assertEquals(2, none.exit(), none.err());
+        assertTrue(none.err().contains("--modes learned needs --model FILE"), none.err());
+
+        TesseraCommandTest.Run otherSet = TesseraCommandTest.run("compare", image.toString(), "--grid", tiles.toString(), "--grid-tiles",
+                "2x2", "--modes", "learned", "--model", model.toString(), "--vgg", "seeded", "-o", out);
+        assertEquals(2, otherSet.exit(), otherSet.err());
+        assertTrue(otherSet.err().contains("--model " + model + ": this checkpoint was trained for the template set"), otherSet.err());
+        assertTrue(otherSet.err().contains("(9 templates)"), otherSet.err());
+
+        TesseraCommandTest.Run noVgg = TesseraCommandTest.run("compare", image.toString(), "--grid", tiles.toString(), "--grid-tiles", "3x3",
+                "--modes", "learned", "--model", model.toString(), "-o", out);
+        assertEquals(2, noVgg.exit(), noVgg.err());
+        assertTrue(noVgg.err().contains("--model needs --vgg"), noVgg.err());
+
+        TesseraCommandTest.Run unused = TesseraCommandTest.run("compare", image.toString(), "--grid", tiles.toString(), "--grid-tiles", "3x3",
+                "--modes", "classic", "--model", model.toString(), "-o", out);
+        assertEquals(2, unused.exit(), unused.err());
+        assertTrue(unused.err().contains("add learned to --modes"), unused.err());
+        assertFalse(Files.exists(dir.resolve("out")), "nothing written on a usage error");
     }
 
     @Test

@@ -2,10 +2,12 @@ package dev.tessera.cli;
 
 import dev.tessera.testing.OneTorchThread;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tessera.eval.TrainingChart;
 import dev.tessera.image.Images;
 import dev.tessera.model.Decoder;
 import dev.tessera.train.Checkpoint;
@@ -13,6 +15,7 @@ import dev.tessera.train.TemperatureSchedule;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -93,6 +96,72 @@ class TrainCommandTest {
         assertEquals(3, otherSet.exit(), otherSet.err());
         assertTrue(otherSet.err().contains("template set"), otherSet.err());
         assertEquals(5, Checkpoint.load(model).iteration());
+    }
+
+    /** The rows of a training log, each a row of numbers (the header checked by the caller). */
+    private static List<double[]> csvRows(Path csv) throws Exception {
+        List<String> lines = Files.readAllLines(csv);
+        List<double[]> rows = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            double[] row = new double[f.length];
+            for (int i = 0; i < f.length; i++) row[i] = Double.parseDouble(f[i]);
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    @Test
+    void trainingLogsEveryStepWithItsLossTermsChartsItAndAResumeDropsStepsWhoseCheckpointWasLost() throws Exception {
+        Path images = dir.resolve("images");
+        picture(images.resolve("a.png"), 32, 32, 21);
+        picture(images.resolve("b.png"), 32, 32, 22);
+        Path tiles = picture(dir.resolve("tiles.png"), 24, 24, 23);
+        Path model = dir.resolve("out/model.tsr"), csv = dir.resolve("out/model.csv"), chart = dir.resolve("out/model.png");
+
+        TesseraCommandTest.Run first = TesseraCommandTest.run(args(images, tiles, "3x3", model, "--batch", "1", "--steps", "2",
+                "--checkpoint-every", "2").toArray(String[]::new));
+        assertEquals(0, first.exit(), first.err());
+        // 32 px: the viewing loss keeps scales 0 and 1 (16 px); scale 2 (8 px) is under SSIM's window.
+        assertEquals("iteration,loss,beta,learning_rate,images_per_second,colour_s0,structure_s0,colour_s1,structure_s1",
+                Files.readAllLines(csv).get(0));
+        List<double[]> afterTwo = csvRows(csv);
+        assertEquals(2, afterTwo.size());
+        Path atTwo = dir.resolve("model-at-2.tsr");
+        Files.copy(model, atTwo);
+
+        TesseraCommandTest.Run longer = TesseraCommandTest.run(args(images, tiles, "3x3", model, "--steps", "4", "--resume")
+                .toArray(String[]::new));
+        assertEquals(0, longer.exit(), longer.err());
+        List<double[]> afterFour = csvRows(csv);
+        assertEquals(4, afterFour.size());
+        TemperatureSchedule beta = TemperatureSchedule.forTraining(2, 1);
+        for (int i = 0; i < 4; i++) {
+            double[] row = afterFour.get(i);
+            assertEquals(i + 1, row[0]);
+            assertTrue(row[1] > 0, "loss " + row[1]);
+            assertEquals(beta.beta(), row[2], 0, "β of step " + (i + 1));
+            beta.advance();
+            assertEquals(6e-6, row[3], 0, "the rate holds for the first 100 steps");
+            assertTrue(row[4] > 0, "images/s " + row[4]);
+            double terms = row[5] + row[6] + row[7] + row[8];
+            assertEquals(row[1], terms, 1e-5 * row[1], "the terms of step " + (i + 1) + " add up to its loss");
+            if (i < 2) assertArrayEquals(afterTwo.get(i), row, 0, "a resume keeps the rows before it");
+        }
+        BufferedImage drawn = Images.read(chart);
+        assertEquals(TrainingChart.WIDTH, drawn.getWidth());
+        assertEquals(TrainingChart.HEIGHT, drawn.getHeight());
+
+        // A crash after steps 3 and 4 whose checkpoint never reached the disk: the last checkpoint is of iteration 2.
+        Files.copy(atTwo, model, StandardCopyOption.REPLACE_EXISTING);
+        TesseraCommandTest.Run again = TesseraCommandTest.run(args(images, tiles, "3x3", model, "--steps", "3", "--resume")
+                .toArray(String[]::new));
+        assertEquals(0, again.exit(), again.err());
+        assertTrue(again.err().contains("dropped 2 row(s) logged after iteration 2"), again.err());
+        List<double[]> rerun = csvRows(csv);
+        assertEquals(List.of(1.0, 2.0, 3.0), rerun.stream().map(r -> r[0]).toList(), "each iteration once");
+        // The same batches from the same weights and Adam state: step 3 again, to float rounding.
+        assertEquals(afterFour.get(2)[1], rerun.get(2)[1], 1e-5 * afterFour.get(2)[1]);
     }
 
     @Test

@@ -67,6 +67,35 @@ class PerceptualLossTest {
     }
 
     @Test
+    void lastTermsAreEachLayersShareSummedOverScales() {
+        long seed = freshSeed();
+        Map<String, Tensor> p = TestTensors.randomVggParameters();
+        try (PointerScope scope = new PointerScope(); Vgg16 vgg = Vgg16.fromParameters(p, Preprocessing.IMAGENET)) {
+            Tensor image = TestTensors.image(ScalarType.Float, 2, 3, 64, 64), prediction = TestTensors.image(ScalarType.Float, 2, 3, 64, 64);
+            PerceptualLoss loss = new PerceptualLoss(vgg);
+            assertEquals(List.of("relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"), loss.termNames());
+            double actual;
+            try (LossTarget target = loss.prepare(image)) {
+                actual = loss.loss(prediction, target).item_double();
+            }
+            double[] terms = loss.lastTerms();
+            double[] expected = new double[5];
+            for (int s = 0; s <= 2; s++) {
+                Tensor t = s == 0 ? image : blurByHand(image, GaussianBlur.pyramid(s));
+                Tensor y = s == 0 ? prediction : blurByHand(prediction, GaussianBlur.pyramid(s));
+                List<Tensor> ft = reluX1(t, p), fy = reluX1(blurByHand(y, GaussianBlur.viewing()), p);
+                for (int l = 0; l < 5; l++) expected[l] += fy.get(l).sub(ft.get(l)).square().mean().item_double() / 3 / 5 / 2;
+            }
+            double sum = 0;
+            for (int l = 0; l < 5; l++) {
+                assertEquals(expected[l], terms[l], 1e-5 * expected[l], "layer " + l + ", seed " + seed);
+                sum += terms[l];
+            }
+            assertEquals(actual, sum, 1e-6 * actual, "the terms add up to the loss, seed " + seed);
+        }
+    }
+
+    @Test
     void gradientMatchesFiniteDifferencesInDouble() {
         try (PointerScope scope = new PointerScope(); Vgg16 vgg = Vgg16.fromParameters(TestTensors.randomVggParameters(), Preprocessing.CAFFE)) {
             PerceptualLoss loss = new PerceptualLoss(vgg, PerceptualLossConfig.paper().withLayers(List.of(VggTap.RELU1_1, VggTap.RELU2_1)));

@@ -58,6 +58,34 @@ class ViewingLossTest {
     }
 
     @Test
+    void lastTermsAreEachScalesColourAndStructureShareOfTheLoss() {
+        long seed = freshSeed();
+        try (PointerScope scope = new PointerScope()) {
+            Tensor image = TestTensors.image(ScalarType.Double, 1, 3, 48, 48), prediction = TestTensors.image(ScalarType.Double, 1, 3, 48, 48);
+            ViewingLoss loss = new ViewingLoss(ViewingLossConfig.defaults().withSsimWeight(0.3));
+            assertEquals(List.of("colour_s0", "structure_s0", "colour_s1", "structure_s1", "colour_s2", "structure_s2"), loss.termNames());
+            assertTrue(Double.isNaN(loss.lastTerms()[0]), "no terms before the first evaluation");
+            double actual;
+            try (LossTarget target = loss.prepare(image)) {
+                actual = loss.loss(prediction, target).item_double();
+            }
+            double[] terms = loss.lastTerms();
+            assertEquals(6, terms.length);
+            double sum = 0;
+            for (int s = 0; s <= 2; s++) {
+                Tensor t = blurByHand(s == 0 ? image : blurByHand(image, GaussianBlur.pyramid(s)), GaussianBlur.viewing());
+                Tensor y = blurByHand(s == 0 ? prediction : blurByHand(prediction, GaussianBlur.pyramid(s)), GaussianBlur.viewing());
+                double colour = oklab(y).sub(oklab(t)).square().mean().item_double() / 3;
+                double structure = 0.3 * (1 - ssim(luma(y), luma(t))) / 3;
+                assertEquals(colour, terms[2 * s], 1e-12 * colour, "colour at scale " + s + ", seed " + seed);
+                assertEquals(structure, terms[2 * s + 1], 1e-12 * structure, "structure at scale " + s + ", seed " + seed);
+                sum += terms[2 * s] + terms[2 * s + 1];
+            }
+            assertEquals(actual, sum, 1e-12 * actual, "the terms add up to the loss, seed " + seed);
+        }
+    }
+
+    @Test
     void oklabOfKnownColoursMatchesPublishedValues() {
         try (PointerScope scope = new PointerScope()) {
             // White is L = 1, a = b = 0; sRGB red is (0.62796, 0.22486, 0.12585) in Ottosson's reference.
