@@ -1,0 +1,126 @@
+import dev.tessera.classic.CellGrid;
+import dev.tessera.classic.ClassicMatcher;
+import dev.tessera.classic.ClassicOptions;
+import dev.tessera.eval.MosaicQuality;
+import dev.tessera.eval.QualityReport;
+import dev.tessera.eval.ScaleFigures;
+import dev.tessera.image.Images;
+import dev.tessera.image.Resampler;
+import dev.tessera.model.ViewingLoss;
+import dev.tessera.model.ViewingLossConfig;
+import dev.tessera.render.IndexMap;
+import dev.tessera.render.MosaicRenderer;
+import dev.tessera.templates.TemplateSet;
+import dev.tessera.train.LogitFit;
+import java.awt.Rectangle;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Bench experiment (issue 6: settle the weight-free loss by measurement). Run from the repository
+ * root after a build:
+ *
+ * <pre>java -cp target/tessera.jar bench/LossVariants.java SIZE STEPS SET_DIR PHOTO...</pre>
+ *
+ * For each photo (area-resized to SIZE², 8-px cells), each template set (the default glyphs and
+ * the prepared set at SET_DIR) and each variant of the viewing loss, runs `tessera fit`'s logit
+ * optimisation (LibTorch seed 0) from the classic solution and prints a Markdown row: classic's
+ * DESIGN §6 figures at ¼ size (PSNR over RGB, SSIM on luma, mean CIEDE2000) and the fit's
+ * differences from them at full, ½ and ¼ size. Deterministic on one machine. SETS chooses the sets
+ * ("glyphs", "tiles" or "glyphs,tiles") through the system property {@code sets}.
+ */
+public class LossVariants {
+    public static void main(String[] args) throws Exception {
+        int size = Integer.parseInt(args[0]), steps = Integer.parseInt(args[1]);
+        TemplateSet photos = TemplateSet.open(Path.of(args[2]));
+        Map<String, TemplateSet> sets = new LinkedHashMap<>();
+        String which = System.getProperty("sets", "glyphs,tiles");
+        if (which.contains("glyphs")) sets.put("glyphs", TemplateSet.defaultGlyphs());
+        if (which.contains("tiles")) sets.put("photo tiles", photos);
+        Map<String, ViewingLossConfig> variants = new LinkedHashMap<>();
+        ViewingLossConfig d = ViewingLossConfig.defaults();
+        variants.put("default: scales 0,1,2, λ 0.005", d);
+        variants.put("λ 0 (Oklab MSE only)", d.withSsimWeight(0));
+        variants.put("λ 0.002", d.withSsimWeight(0.002));
+        variants.put("λ 0.02", d.withSsimWeight(0.02));
+        variants.put("scale 0 only", d.withScales(List.of(0)));
+        variants.put("scales 1,2 only", d.withScales(List.of(1, 2)));
+        // One LibTorch thread: several runs go side by side, and OpenMP threads waiting at barriers on a
+        // shared machine made a 300-step fit take minutes.
+        torch.set_num_threads(1);
+        System.out.println("| variant | set | photo | classic at ¼: PSNR / SSIM / ΔE00 | fit − classic at 1 | at ½ | at ¼ | fit better at ¼ on |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        for (Map.Entry<String, ViewingLossConfig> v : variants.entrySet())
+            for (Map.Entry<String, TemplateSet> s : sets.entrySet())
+                for (int p = 3; p < args.length; p++) {
+                    BufferedImage full = Images.read(Path.of(args[p]));
+                    float[] planes = Resampler.resize(full, new Rectangle(full.getWidth(), full.getHeight()), 0xffffff, size, size);
+                    BufferedImage image = toImage(planes, size);
+                    long t0 = System.nanoTime();
+                    String[] figures = fitAndMeasure(image, s.getValue(), v.getValue(), steps);
+                    String name = Path.of(args[p]).getFileName().toString().replaceFirst("\\.[^.]+$", "");
+                    System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", v.getKey(), s.getKey(), name,
+                            figures[0], figures[1], figures[2], figures[3], figures[4]);
+                    System.err.printf(Locale.ROOT, "%s / %s / %s: %.0f s%n", v.getKey(), s.getKey(), name, (System.nanoTime() - t0) / 1e9);
+                }
+    }
+
+    private static String[] fitAndMeasure(BufferedImage image, TemplateSet set, ViewingLossConfig config, int steps) {
+        int cell = 8, a = set.analysisSize();
+        CellGrid grid = CellGrid.ofCellSize(image.getWidth(), image.getHeight(), cell);
+        ClassicMatcher classic = new ClassicMatcher(set, ClassicOptions.defaults(ClassicOptions.defaultSubcells(set, cell), set.isGlyphSet()));
+        IndexMap start = classic.match(image, grid).map();
+        int[] startChoice = new int[start.cells()];
+        for (int i = 0; i < startChoice.length; i++) startChoice[i] = start.template(i);
+        torch.manual_seed(0);
+        LogitFit.Result result;
+        try (PointerScope scope = new PointerScope()) {
+            float[] planes = Resampler.resize(image, new Rectangle(image.getWidth(), image.getHeight()), set.background(),
+                    grid.columns() * a, grid.rows() * a);
+            Tensor x = Tensor.create(planes, 1, 3, grid.rows() * a, grid.columns() * a);
+            result = LogitFit.fit(x, set.analysisTensor(), startChoice, new ViewingLoss(config), new LogitFit.Settings(steps, 0.05, 5), p -> {});
+        }
+        IndexMap fitted = new IndexMap(grid.columns(), grid.rows(), cell, result.choice(), result.distance(), 0, null, set.contentHash(),
+                set.names());
+        MosaicRenderer renderer = new MosaicRenderer(set, cell);
+        QualityReport c = MosaicQuality.measure(image, renderer.image(start));
+        QualityReport f = MosaicQuality.measure(image, renderer.image(fitted));
+        List<String> better = new ArrayList<>();
+        if (f.quarter().psnr() > c.quarter().psnr()) better.add("PSNR");
+        if (f.quarter().ssim() > c.quarter().ssim()) better.add("SSIM");
+        if (f.quarter().deltaE00() < c.quarter().deltaE00()) better.add("ΔE00");
+        return new String[] {fmt(c.quarter()), delta(f.full(), c.full()), delta(f.half(), c.half()), delta(f.quarter(), c.quarter()),
+                better.isEmpty() ? "none" : String.join(", ", better)};
+    }
+
+    /** Differences fit − classic: PSNR dB, SSIM, CIEDE2000 (negative is better for the last). */
+    private static String delta(ScaleFigures f, ScaleFigures c) {
+        return String.format(Locale.ROOT, "%+.2f / %+.4f / %+.2f", f.psnr() - c.psnr(), f.ssim() - c.ssim(), f.deltaE00() - c.deltaE00());
+    }
+
+    private static String fmt(ScaleFigures s) {
+        return String.format(Locale.ROOT, "%.2f / %.4f / %.2f", s.psnr(), s.ssim(), s.deltaE00());
+    }
+
+    private static BufferedImage toImage(float[] planes, int size) {
+        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        int area = size * size;
+        for (int i = 0; i < area; i++) {
+            int r = clamp(planes[i]), g = clamp(planes[area + i]), b = clamp(planes[2 * area + i]);
+            img.setRGB(i % size, i / size, r << 16 | g << 8 | b);
+        }
+        return img;
+    }
+
+    private static int clamp(float v) {
+        return Math.max(0, Math.min(255, Math.round(v)));
+    }
+}
