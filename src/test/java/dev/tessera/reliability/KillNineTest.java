@@ -1,0 +1,229 @@
+package dev.tessera.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.tessera.image.Images;
+import dev.tessera.model.Decoder;
+import dev.tessera.render.IndexMap;
+import dev.tessera.testing.TestPictures;
+import dev.tessera.train.Checkpoint;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kill -9 at random moments: the real CLI runs in a child JVM and is killed outright
+ * ({@link Process#destroyForcibly()}, SIGKILL on Linux: no shutdown hook, no finally) at a seeded
+ * random delay after it has started its work. What it leaves must be whole (a checkpoint that loads,
+ * PNGs that decode to the last row, index maps that load) or absent, never half a file under an
+ * output's name, and a rerun must finish the job and leave no temporary file behind. The seed is
+ * fresh each run and printed; {@code -Dtessera.killSeed=S} replays the delays (not the child's
+ * timing, which the machine decides).
+ */
+class KillNineTest {
+    private static final long SEED = Long.getLong("tessera.killSeed", System.nanoTime());
+    private static final int KILLS = 6;
+    private static final int BATCH_TRIALS = 3;
+    /** A child that has not reached its work by then is stuck, not slow (start-up is 1–5 s here). */
+    private static final long START_TIMEOUT_MS = 60_000;
+
+    @TempDir
+    Path dir;
+
+    /**
+     * One training run killed {@value #KILLS} times in a row, each time resumed from what the kill
+     * left (or started afresh when it left no checkpoint), then run to its end. 64 templates make a
+     * checkpoint of 2.5 MB (weights and Adam's moments) written and forced to disk at every step at
+     * 16², so that a good share of the kills land in the middle of a save: with a checkpoint written
+     * in place instead of renamed, this test failed in each of three runs.
+     */
+    @Test
+    void killedTrainingLeavesALoadableCheckpointThatResumes() throws Exception {
+        SplittableRandom rnd = new SplittableRandom(SEED ^ 1);
+        Path images = dir.resolve("images");
+        for (int i = 0; i < 3; i++) TestPictures.gradientsAndNoise(images.resolve("p" + i + ".png"), 32, 32, i);
+        Path tiles = TestPictures.gradientsAndNoise(dir.resolve("tiles.png"), 64, 64, 9);
+        Path folder = dir.resolve("train");
+        Path model = folder.resolve("model.tsr");
+        List<String> args = List.of("train", "--images", images.toString(), "--grid", tiles.toString(), "--grid-tiles", "8x8", "-o",
+                model.toString(), "--size", "16", "--batch", "1", "--vgg", "seeded", "--seed", "1", "--checkpoint-every", "1");
+        long iteration = 0;
+        int leftovers = 0;
+        List<String> kills = new ArrayList<>();
+        for (int kill = 0; kill < KILLS; kill++) {
+            List<String> child = new ArrayList<>(args);
+            if (iteration > 0) child.add("--resume");
+            // Far more steps than the kill leaves time for: every kill lands in the middle of training.
+            child.addAll(List.of("--steps", "100000"));
+            long delay = rnd.nextLong(0, 1200);
+            String log = runAndKill(child, folder.resolve("kill-" + kill + ".log"), "tessera train: ", delay);
+            String where = String.format(Locale.ROOT, "kill %d, %d ms into training (seed %d); its log:%n%s", kill, delay, SEED, log);
+            if (iteration > 0)
+                assertTrue(log.contains("resuming " + model + " from iteration " + iteration + ","), where);
+
+            List<Path> temporaries = temporaryFiles(folder);
+            leftovers += temporaries.size();
+            List<Path> outputs = listing(folder).stream()
+                    .filter(p -> !temporaries.contains(p) && !p.getFileName().toString().endsWith(".log")).toList();
+            if (Files.exists(model)) {
+                // Nothing but the checkpoint under a name a user sees, and it is whole, finite and at or past the last one.
+                assertEquals(List.of(model), outputs, where);
+                Checkpoint saved = Checkpoint.load(model);
+                assertTrue(saved.iteration() >= Math.max(1, iteration), "iteration " + saved.iteration() + "; " + where);
+                assertTrue(saved.finite(), where);
+                assertTrue(saved.optimizerState() != null, where);
+                try (Decoder d = saved.decoder()) {
+                    assertEquals(64, d.templates(), where);
+                }
+                iteration = saved.iteration();
+            } else {
+                // Killed before its first checkpoint: nothing under the output's name, and the next run starts afresh.
+                assertEquals(List.of(), outputs, where);
+            }
+            kills.add(delay + " ms -> " + (iteration > 0 ? "iteration " + iteration : "none"));
+        }
+        List<String> finish = new ArrayList<>(args);
+        if (iteration > 0) finish.add("--resume");
+        finish.addAll(List.of("--steps", Long.toString(iteration + 2)));
+        Child done = run(finish, folder.resolve("finish.log"));
+        assertEquals(0, done.exit(), done.log());
+        if (iteration > 0) assertTrue(done.log().contains("resuming " + model + " from iteration " + iteration + ","), done.log());
+        assertEquals(iteration + 2, Checkpoint.load(model).iteration());
+        assertEquals(List.of(), temporaryFiles(folder), "the last run left temporary files");
+        System.out.printf("kill -9 train: %d kills, %d temporary files seen after them, none after the last run; %s; finished at"
+                + " iteration %d (seed %d)%n", KILLS, leftovers, kills, iteration + 2, SEED);
+    }
+
+    /**
+     * A classic batch of 40 pictures into 1280×960 PNG mosaics (with their index maps, text and
+     * HTML), killed {@value #BATCH_TRIALS} times at random, each time rerun without --overwrite.
+     * With mosaics streamed straight to their final names this test failed in each of two runs.
+     */
+    @Test
+    void killedBatchLeavesOnlyWholeOutputsAndARerunFinishesTheRest() throws Exception {
+        SplittableRandom rnd = new SplittableRandom(SEED ^ 2);
+        Path in = dir.resolve("in");
+        int count = 40; // about 0.8 s of work at 50 mosaics/s on two busy cores
+        List<String> stems = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            stems.add(String.format(Locale.ROOT, "p%02d", i));
+            TestPictures.gradientsAndNoise(in.resolve(stems.get(i) + ".png"), 160, 120, i);
+        }
+        int killedMidway = 0, leftovers = 0;
+        List<String> trials = new ArrayList<>();
+        for (int trial = 0; trial < BATCH_TRIALS; trial++) {
+            Path out = dir.resolve("out-" + trial);
+            // 4-px cells of 32-px tiles: 1280×960 mosaics, so the kill often lands in the middle of writing one.
+            List<String> args = List.of("classic", in.toString(), "-o", out.toString(), "--cell", "4", "--tile", "32", "-j", "2");
+            long delay = rnd.nextLong(0, 600);
+            String log = runAndKill(args, dir.resolve("classic-" + trial + ".log"), "tessera classic: ", delay);
+            String where = String.format(Locale.ROOT, "trial %d, killed %d ms into the batch (seed %d); its log:%n%s", trial, delay, SEED, log);
+
+            List<Path> temporaries = temporaryFiles(out);
+            leftovers += temporaries.size();
+            int whole = 0;
+            for (Path p : listing(out)) {
+                if (temporaries.contains(p)) continue;
+                String name = p.getFileName().toString();
+                assertTrue(stems.contains(name.substring(0, name.lastIndexOf('.'))), "unexpected file " + p + "; " + where);
+                if (name.endsWith(".png")) {
+                    requireWholeMosaic(p, where);
+                    whole++;
+                } else if (name.endsWith(".json")) {
+                    assertEquals(40 * 30, IndexMap.load(p).cells(), where);
+                }
+            }
+            if (whole > 0 && whole < count) killedMidway++;
+            trials.add(delay + " ms -> " + whole + " mosaics");
+
+            Child rerun = run(args, dir.resolve("classic-" + trial + "-rerun.log"));
+            assertEquals(0, rerun.exit(), where + "\nrerun:\n" + rerun.log());
+            assertTrue(rerun.log().contains("classic: " + (count - whole) + " written, " + whole + " skipped, 0 failed"), rerun.log());
+            for (String stem : stems) {
+                requireWholeMosaic(out.resolve(stem + ".png"), where);
+                for (String ext : new String[] {"json", "txt", "html"}) assertTrue(Files.isRegularFile(out.resolve(stem + "." + ext)), stem + "." + ext);
+            }
+            assertEquals(List.of(), temporaryFiles(out), "the rerun left temporary files; " + where);
+            assertEquals(4 * count, listing(out).size(), where);
+        }
+        System.out.printf("kill -9 classic batch: %d trials, %d killed with some but not all mosaics written, %d temporary files left by"
+                + " the kills and removed by the reruns; %s (seed %d)%n", BATCH_TRIALS, killedMidway, leftovers, trials, SEED);
+    }
+
+    private static void requireWholeMosaic(Path png, String where) throws IOException {
+        BufferedImage img = Images.readIntact(png); // refuses a file cut short
+        assertEquals(1280, img.getWidth(), png + "; " + where);
+        assertEquals(960, img.getHeight(), png + "; " + where);
+    }
+
+    private record Child(int exit, String log) {}
+
+    /** The CLI in a child JVM, as the launcher runs it, on one LibTorch thread (the machine is shared). */
+    private static ProcessBuilder cli(List<String> args, Path log) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "dev.tessera.cli.Main"));
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        return pb;
+    }
+
+    private static Child run(List<String> args, Path log) throws Exception {
+        Files.createDirectories(log.getParent());
+        Process p = cli(args, log).start();
+        if (!p.waitFor(START_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly().waitFor();
+            fail("tessera " + args + " did not finish in " + START_TIMEOUT_MS + " ms:\n" + Files.readString(log));
+        }
+        return new Child(p.exitValue(), Files.readString(log));
+    }
+
+    /**
+     * Starts the CLI, waits until its log shows {@code started} (the line a command prints when its
+     * work begins), sleeps {@code delayMs} and kills it with SIGKILL; returns its log.
+     */
+    private static String runAndKill(List<String> args, Path log, String started, long delayMs) throws Exception {
+        Files.createDirectories(log.getParent());
+        Process p = cli(args, log).start();
+        try {
+            long deadline = System.nanoTime() + START_TIMEOUT_MS * 1_000_000;
+            while (!Files.readString(log).contains(started)) {
+                if (!p.isAlive()) fail("tessera " + args + " ended (exit " + p.exitValue() + ") before it began:\n" + Files.readString(log));
+                if (System.nanoTime() > deadline) fail("tessera " + args + " did not begin within " + START_TIMEOUT_MS + " ms");
+                Thread.sleep(10);
+            }
+            Thread.sleep(delayMs);
+            assertTrue(p.isAlive(), "tessera " + args + " finished before the kill at " + delayMs + " ms:\n" + Files.readString(log));
+        } finally {
+            p.destroyForcibly();
+            p.waitFor();
+        }
+        assertEquals(137, p.exitValue(), "not killed by SIGKILL");
+        return Files.readString(log);
+    }
+
+    private static List<Path> listing(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) return List.of();
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.sorted().toList();
+        }
+    }
+
+    /** What a killed writer leaves: its temporary files, hidden and ending in .part, never an output's name. */
+    private static List<Path> temporaryFiles(Path folder) throws IOException {
+        return listing(folder).stream().filter(p -> p.getFileName().toString().startsWith(".") && p.getFileName().toString().endsWith(".part"))
+                .toList();
+    }
+}
