@@ -130,7 +130,7 @@ final class TrainCommand implements Callable<Integer> {
                         temperature.beta());
             try (DecoderTrainer trainer = new DecoderTrainer(encoder, decoder, kernel, objective, temperature,
                     LearningRateSchedule.method().startingAt(hyper.learningRate()))) {
-                if (previous != null && previous.optimizerState() != null) trainer.restoreOptimizerState(previous.optimizerState());
+                if (previous != null) previous.restoreOptimizerInto(trainer);
                 Thread hook = new Thread(this::stopAndWait, "tessera-train-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
                 try {
