@@ -15,8 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 images=${1:-1000}
 steps=${2:-1000}
-classic_bound_mb=${CLASSIC_BOUND_MB:-48}
-train_bound_mb=${TRAIN_BOUND_MB:-64}
+classic_bound_mb=${CLASSIC_BOUND_MB:-32}
+train_bound_mb=${TRAIN_BOUND_MB:-32}
 work=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/tessera-memory.XXXXXX")}
 mkdir -p "$work"
 export TESSERA_JAVA_OPTS="-Xms256m -Xmx256m -XX:+AlwaysPreTouch ${TESSERA_JAVA_OPTS:-}"
