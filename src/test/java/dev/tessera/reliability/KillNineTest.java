@@ -108,14 +108,15 @@ class KillNineTest {
 
     /**
      * A classic batch of 40 pictures into 1280×960 PNG mosaics (with their index maps, text and
-     * HTML), killed {@value #BATCH_TRIALS} times at random, each time rerun without --overwrite.
+     * HTML), killed {@value #BATCH_TRIALS} times after a random number of mosaics, each time rerun
+     * without --overwrite.
      * With mosaics streamed straight to their final names this test failed in each of two runs.
      */
     @Test
     void killedBatchLeavesOnlyWholeOutputsAndARerunFinishesTheRest() throws Exception {
         SplittableRandom rnd = new SplittableRandom(SEED ^ 2);
         Path in = dir.resolve("in");
-        int count = 40; // about 0.8 s of work at 50 mosaics/s on two busy cores
+        int count = 40;
         List<String> stems = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             stems.add(String.format(Locale.ROOT, "p%02d", i));
@@ -127,9 +128,14 @@ class KillNineTest {
             Path out = dir.resolve("out-" + trial);
             // 4-px cells of 32-px tiles: 1280×960 mosaics, so the kill often lands in the middle of writing one.
             List<String> args = List.of("classic", in.toString(), "-o", out.toString(), "--cell", "4", "--tile", "32", "-j", "2");
-            long delay = rnd.nextLong(0, 600);
-            String log = runAndKill(args, dir.resolve("classic-" + trial + ".log"), "tessera classic: ", delay);
-            String where = String.format(Locale.ROOT, "trial %d, killed %d ms into the batch (seed %d); its log:%n%s", trial, delay, SEED, log);
+            // Killed by progress, not by the clock, so that the kill lands inside the batch on a fast machine as on a busy one:
+            // once `written` mosaics exist, plus up to 40 ms (two to four more mosaics in flight at -j 2).
+            int written = rnd.nextInt(0, count - 8);
+            long delay = rnd.nextLong(0, 40);
+            String log = runAndKill(args, dir.resolve("classic-" + trial + ".log"),
+                    l -> l.contains("tessera classic: ") && mosaicsIn(out) >= written, delay);
+            String where = String.format(Locale.ROOT, "trial %d, killed %d ms after mosaic %d (seed %d); its log:%n%s", trial, delay,
+                    written, SEED, log);
 
             List<Path> temporaries = temporaryFiles(out);
             leftovers += temporaries.size();
@@ -146,7 +152,7 @@ class KillNineTest {
                 }
             }
             if (whole > 0 && whole < count) killedMidway++;
-            trials.add(delay + " ms -> " + whole + " mosaics");
+            trials.add(written + " + " + delay + " ms -> " + whole + " mosaics");
 
             Child rerun = run(args, dir.resolve("classic-" + trial + "-rerun.log"));
             assertEquals(0, rerun.exit(), where + "\nrerun:\n" + rerun.log());
@@ -190,19 +196,29 @@ class KillNineTest {
         return new Child(p.exitValue(), Files.readString(log));
     }
 
+    /** When a child is far enough along to be killed. */
+    private interface Ready {
+        boolean now(String log) throws IOException;
+    }
+
     /**
      * Starts the CLI, waits until its log shows {@code started} (the line a command prints when its
      * work begins), sleeps {@code delayMs} and kills it with SIGKILL; returns its log.
      */
     private static String runAndKill(List<String> args, Path log, String started, long delayMs) throws Exception {
+        return runAndKill(args, log, l -> l.contains(started), delayMs);
+    }
+
+    /** Starts the CLI, polls {@code ready} every 2 ms, then sleeps {@code delayMs} and kills it with SIGKILL; returns its log. */
+    private static String runAndKill(List<String> args, Path log, Ready ready, long delayMs) throws Exception {
         Files.createDirectories(log.getParent());
         Process p = cli(args, log).start();
         try {
             long deadline = System.nanoTime() + START_TIMEOUT_MS * 1_000_000;
-            while (!Files.readString(log).contains(started)) {
-                if (!p.isAlive()) fail("tessera " + args + " ended (exit " + p.exitValue() + ") before it began:\n" + Files.readString(log));
-                if (System.nanoTime() > deadline) fail("tessera " + args + " did not begin within " + START_TIMEOUT_MS + " ms");
-                Thread.sleep(10);
+            while (!ready.now(Files.readString(log))) {
+                if (!p.isAlive()) fail("tessera " + args + " ended (exit " + p.exitValue() + ") before the kill:\n" + Files.readString(log));
+                if (System.nanoTime() > deadline) fail("tessera " + args + " was not ready for the kill within " + START_TIMEOUT_MS + " ms");
+                Thread.sleep(2);
             }
             Thread.sleep(delayMs);
             assertTrue(p.isAlive(), "tessera " + args + " finished before the kill at " + delayMs + " ms:\n" + Files.readString(log));
@@ -212,6 +228,10 @@ class KillNineTest {
         }
         assertEquals(137, p.exitValue(), "not killed by SIGKILL");
         return Files.readString(log);
+    }
+
+    private static long mosaicsIn(Path folder) throws IOException {
+        return listing(folder).stream().filter(p -> p.getFileName().toString().endsWith(".png")).count();
     }
 
     private static List<Path> listing(Path folder) throws IOException {
