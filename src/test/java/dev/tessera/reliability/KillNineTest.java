@@ -1,5 +1,6 @@
 package dev.tessera.reliability;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.tessera.image.Images;
 import dev.tessera.model.Decoder;
 import dev.tessera.render.IndexMap;
+import dev.tessera.templates.TemplateSet;
 import dev.tessera.testing.TestPictures;
 import dev.tessera.train.Checkpoint;
 import java.awt.image.BufferedImage;
@@ -36,6 +38,7 @@ class KillNineTest {
     private static final long SEED = Long.getLong("tessera.killSeed", System.nanoTime());
     private static final int KILLS = 6;
     private static final int BATCH_TRIALS = 3;
+    private static final int RENDER_TRIALS = 2;
     /** A child that has not reached its work by then is stuck, not slow (start-up is 1–5 s here). */
     private static final long START_TIMEOUT_MS = 60_000;
 
@@ -166,6 +169,73 @@ class KillNineTest {
         }
         System.out.printf("kill -9 classic batch: %d trials, %d killed with some but not all mosaics written, %d temporary files left by"
                 + " the kills and removed by the reruns; %s (seed %d)%n", BATCH_TRIALS, killedMidway, leftovers, trials, SEED);
+    }
+
+    /**
+     * `render --index` over an existing mosaic (a 3072×2304 PNG, streamed), killed {@value #RENDER_TRIALS}
+     * times once its temporary file holds a random 5–90% of the final size: the previous mosaic must
+     * still be there, byte for byte, and a rerun must write the same mosaic again and leave no
+     * temporary file.
+     */
+    @Test
+    void killedRenderOverAnExistingMosaicLeavesThePreviousOneWhole() throws Exception {
+        SplittableRandom rnd = new SplittableRandom(SEED ^ 3);
+        TemplateSet glyphs = TemplateSet.defaultGlyphs();
+        int columns = 128, rows = 96;
+        int[] templates = new int[columns * rows];
+        SplittableRandom cells = new SplittableRandom(7);
+        for (int i = 0; i < templates.length; i++) templates[i] = cells.nextInt(glyphs.count());
+        Path map = dir.resolve("map.json");
+        new IndexMap(columns, rows, 8, templates, new float[templates.length], 0, null, glyphs.contentHash(), glyphs.names()).save(map);
+        Path out = dir.resolve("render/mosaic.png");
+        List<String> args = List.of("render", "--index", map.toString(), "-t", "glyphs", "--tile", "24", "-o", out.toString());
+        Child first = run(args, dir.resolve("render-first.log"));
+        assertEquals(0, first.exit(), first.log());
+        byte[] whole = Files.readAllBytes(out);
+        BufferedImage img = Images.readIntact(out);
+        assertEquals(3072, img.getWidth());
+        assertEquals(2304, img.getHeight());
+        List<String> trials = new ArrayList<>();
+        for (int trial = 0; trial < RENDER_TRIALS; trial++) {
+            long at = (long) (whole.length * rnd.nextDouble(0.05, 0.9));
+            // Ready once `at` bytes of the new mosaic are written, wherever they go: a writer that rewrote the mosaic in place
+            // would be killed as surely as one that writes a temporary file.
+            String log = runAndKill(args, dir.resolve("render-" + trial + ".log"),
+                    l -> temporaryBytes(out.getParent()) >= at || sizeOf(out) >= at && sizeOf(out) < whole.length, 0);
+            String where = String.format(Locale.ROOT, "trial %d, killed at %d of %d bytes (seed %d); its log:%n%s", trial, at,
+                    whole.length, SEED, log);
+            assertArrayEquals(whole, Files.readAllBytes(out), "the previous mosaic changed; " + where);
+            List<Path> temporaries = temporaryFiles(out.getParent());
+            assertEquals(1, temporaries.size(), where);
+            trials.add(at + " -> " + Files.size(temporaries.get(0)) + " bytes written");
+            Child again = run(args, dir.resolve("render-" + trial + "-rerun.log"));
+            assertEquals(0, again.exit(), where + "\nrerun:\n" + again.log());
+            assertArrayEquals(whole, Files.readAllBytes(out), where);
+            assertEquals(List.of(), temporaryFiles(out.getParent()), "the rerun left temporary files; " + where);
+        }
+        System.out.printf("kill -9 render --index: %d trials over a %d-byte mosaic, killed with %s; the previous mosaic intact each time"
+                + " (seed %d)%n", RENDER_TRIALS, whole.length, trials, SEED);
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException gone) {
+            return -1;
+        }
+    }
+
+    private static long temporaryBytes(Path folder) throws IOException {
+        long bytes = 0;
+        for (Path p : temporaryFiles(folder)) {
+            try {
+                bytes += Files.size(p);
+            } catch (java.nio.file.NoSuchFileException renamed) {
+                // finished between the listing and the size: nothing left to wait for
+                return Long.MAX_VALUE;
+            }
+        }
+        return bytes;
     }
 
     private static void requireWholeMosaic(Path png, String where) throws IOException {
