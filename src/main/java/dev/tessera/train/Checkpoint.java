@@ -183,7 +183,7 @@ public final class Checkpoint {
             } catch (RuntimeException e) {
                 // Gson wraps a record's own check (e.g. a schedule whose end is below its start) in a bare RuntimeException.
                 Throwable why = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
-                throw new IOException("checkpoint " + file + ": manifest.json holds an impossible value: " + why.getMessage(), e);
+                throw new IOException("checkpoint " + file + ": manifest.json holds an impossible value: " + why.getMessage(), why);
             }
             if (m == null || !FORMAT.equals(m.format()))
                 throw new IOException(file + " is not a Tessera checkpoint (its manifest does not say format \"" + FORMAT + "\")");
