@@ -28,10 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * kill -9 at random moments: the real CLI runs in a child JVM and is killed outright
  * ({@link Process#destroyForcibly()}, SIGKILL on Linux: no shutdown hook, no finally) at a seeded
- * random delay after it has started its work. What it leaves must be whole (a checkpoint that loads,
+ * random moment once it has begun its work: a delay, or a share of its output written, so that the
+ * kill lands inside the work on a quiet machine as on a busy one. What it leaves must be whole (a checkpoint that loads,
  * PNGs that decode to the last row, index maps that load) or absent, never half a file under an
  * output's name, and a rerun must finish the job and leave no temporary file behind. The seed is
- * fresh each run and printed; {@code -Dtessera.killSeed=S} replays the delays (not the child's
+ * fresh each run and printed; {@code -Dtessera.killSeed=S} replays the choices (not the child's
  * timing, which the machine decides).
  */
 class KillNineTest {
