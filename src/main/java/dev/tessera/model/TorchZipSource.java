@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.Map;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import org.bytedeco.pytorch.Tensor;
 
@@ -74,7 +75,7 @@ final class TorchZipSource implements WeightSource {
         byte[] b;
         try (InputStream in = zip.getInputStream(e)) {
             b = in.readNBytes((int) Math.min(limit, Integer.MAX_VALUE - 8));
-        } catch (java.util.zip.ZipException damaged) {
+        } catch (ZipException damaged) {
             // The central directory can be whole while an entry's own header is not (fuzzer find: "invalid LOC header").
             throw new IOException(file + ": " + e.getName() + " is damaged (corrupt zip): " + damaged.getMessage(), damaged);
         }

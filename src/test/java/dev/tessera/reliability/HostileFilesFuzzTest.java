@@ -1,38 +1,32 @@
 package dev.tessera.reliability;
 
+import static org.bytedeco.pytorch.global.torch.rand;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.bytedeco.pytorch.global.torch.rand;
 
+import com.google.gson.JsonParseException;
 import dev.tessera.image.Images;
 import dev.tessera.model.Decoder;
+import dev.tessera.model.Vgg16;
 import dev.tessera.model.ViewingLoss;
 import dev.tessera.model.ViewingLossConfig;
+import dev.tessera.model.WeightFileWriter;
+import dev.tessera.render.IndexMap;
+import dev.tessera.templates.TemplateSet;
 import dev.tessera.train.Checkpoint;
 import dev.tessera.train.DecoderTrainer;
 import dev.tessera.train.LearningRateSchedule;
 import dev.tessera.train.TemperatureSchedule;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Scalar;
-import org.bytedeco.pytorch.Tensor;
-import dev.tessera.model.Vgg16;
-import dev.tessera.model.WeightFileWriter;
-import dev.tessera.render.IndexMap;
-import dev.tessera.templates.TemplateSet;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +34,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -229,7 +232,7 @@ class HostileFilesFuzzTest {
         SplittableRandom rnd = new SplittableRandom(seed);
         Map<String, String> findings = new LinkedHashMap<>();
         int refused = 0, harmless = 0, caughtAll = 0;
-        java.util.Set<String> caughtKinds = new java.util.TreeSet<>();
+        Set<String> caughtKinds = new TreeSet<>();
         long start = System.nanoTime();
         for (int attempt = 0; attempt < count; attempt++) {
             Mutator.Mutation m = damage.mutate(rnd);
@@ -251,7 +254,7 @@ class HostileFilesFuzzTest {
                     refused++;
                     // Clean for the user, but a parser's own check would have been better: counted, to be looked at.
                     if (e.getCause() instanceof RuntimeException c && !(c instanceof IllegalArgumentException)
-                            && !(c instanceof com.google.gson.JsonParseException)) {
+                            && !(c instanceof JsonParseException)) {
                         caughtAll++;
                         caughtKinds.add(c.getClass().getSimpleName() + " at " + throwingFrame(c));
                     }

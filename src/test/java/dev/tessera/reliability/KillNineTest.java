@@ -2,7 +2,6 @@ package dev.tessera.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -15,6 +14,7 @@ import dev.tessera.train.Checkpoint;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -231,7 +231,7 @@ class KillNineTest {
         for (Path p : temporaryFiles(folder)) {
             try {
                 bytes += Files.size(p);
-            } catch (java.nio.file.NoSuchFileException renamed) {
+            } catch (NoSuchFileException renamed) {
                 // finished between the listing and the size: nothing left to wait for
                 return Long.MAX_VALUE;
             }
