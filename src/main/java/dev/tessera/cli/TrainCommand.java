@@ -135,7 +135,7 @@ final class TrainCommand implements Callable<Integer> {
                     TrainingRecorder log = TrainingRecorder.open(output, objective, previous == null ? 0 : previous.iteration(),
                             hyper.batch(), err)) {
                 recorder = log;
-                if (previous != null && previous.optimizerState() != null) trainer.restoreOptimizerState(previous.optimizerState());
+                if (previous != null) previous.restoreOptimizerInto(trainer);
                 Thread hook = new Thread(this::stopAndWait, "tessera-train-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
                 try {

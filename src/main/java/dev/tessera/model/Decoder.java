@@ -62,6 +62,16 @@ public final class Decoder implements AutoCloseable {
         return new Decoder(templates, p);
     }
 
+    /** The name and shape of each parameter of a decoder for {@code templates} templates, in order. */
+    public static Map<String, long[]> parameterShapes(int templates) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        shapes.put(NAMES[0], new long[] {FEATURES, FEATURES, 1, 1});
+        shapes.put(NAMES[1], new long[] {FEATURES});
+        shapes.put(NAMES[2], new long[] {templates, FEATURES, 3, 3});
+        shapes.put(NAMES[3], new long[] {templates});
+        return shapes;
+    }
+
     private static Tensor xavier(SplittableRandom random, int out, int in, int k) {
         double bound = Math.sqrt(6.0 / ((double) in * k * k + (double) out * k * k));
         float[] w = new float[out * in * k * k];

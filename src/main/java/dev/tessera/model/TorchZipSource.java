@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.Map;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import org.bytedeco.pytorch.Tensor;
 
@@ -71,12 +72,16 @@ final class TorchZipSource implements WeightSource {
     private byte[] readEntry(ZipEntry e, long limit) throws IOException {
         long size = e.getSize();
         if (size > limit) throw new IOException(file + ": " + e.getName() + " is " + size + " bytes, more than " + limit);
+        byte[] b;
         try (InputStream in = zip.getInputStream(e)) {
-            byte[] b = in.readNBytes((int) Math.min(limit, Integer.MAX_VALUE - 8));
-            if (size >= 0 && b.length != size)
-                throw new IOException(file + ": " + e.getName() + " holds " + b.length + " of its " + size + " bytes (truncated)");
-            return b;
+            b = in.readNBytes((int) Math.min(limit, Integer.MAX_VALUE - 8));
+        } catch (ZipException damaged) {
+            // The central directory can be whole while an entry's own header is not (fuzzer find: "invalid LOC header").
+            throw new IOException(file + ": " + e.getName() + " is damaged (corrupt zip): " + damaged.getMessage(), damaged);
         }
+        if (size >= 0 && b.length != size)
+            throw new IOException(file + ": " + e.getName() + " holds " + b.length + " of its " + size + " bytes (truncated)");
+        return b;
     }
 
     @Override

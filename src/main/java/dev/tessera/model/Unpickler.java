@@ -66,6 +66,9 @@ final class Unpickler {
             throw new IOException("pickle ends early at byte " + in.position() + " (truncated file?)");
         } catch (ClassCastException | IndexOutOfBoundsException | IllegalArgumentException e) {
             throw new IOException("malformed pickle near byte " + in.position() + ": " + e.getMessage());
+        } catch (UnsupportedOperationException e) {
+            // Fuzzer find: APPEND(S) or SETITEM(S) on a tuple, which is an immutable List here as in Python.
+            throw new IOException("malformed pickle near byte " + in.position() + ": an item added to a tuple");
         }
     }
 

@@ -77,6 +77,7 @@ final class PreparedSetFormat {
         if (Files.exists(target) && !isPreparedSet(target))
             throw new IOException(folder + " exists and is not a prepared template set; choose a new folder");
         Files.createDirectories(target.getParent());
+        removeDeadStagings(target);
         // Not createTempDirectory: its owner-only permissions would stay with the moved folder.
         Path staging = Files.createDirectory(target.resolveSibling("." + target.getFileName() + ".part-" + ProcessHandle.current().pid()
                 + "-" + System.nanoTime()));
@@ -249,6 +250,29 @@ final class PreparedSetFormat {
 
     static String tilesFile(int size) {
         return "tiles-" + size + ".rgb";
+    }
+
+    /**
+     * Deletes the staging folders of {@code target} left by writers that no longer run (killed
+     * mid-write: the pid in the name says whose a folder is); a live writer's is left alone.
+     */
+    private static void removeDeadStagings(Path target) throws IOException {
+        String prefix = "." + target.getFileName() + ".part-";
+        try (DirectoryStream<Path> siblings = Files.newDirectoryStream(target.getParent(), p -> p.getFileName().toString().startsWith(prefix))) {
+            for (Path p : siblings) {
+                String[] pidAndTime = p.getFileName().toString().substring(prefix.length()).split("-");
+                if (pidAndTime.length != 2 || !Files.isDirectory(p)) continue;
+                long pid;
+                try {
+                    pid = Long.parseLong(pidAndTime[0]);
+                    Long.parseLong(pidAndTime[1]);
+                } catch (NumberFormatException notOurs) {
+                    continue;
+                }
+                if (pid != ProcessHandle.current().pid() && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                    deleteTree(p);
+            }
+        }
     }
 
     private static void deleteTree(Path root) throws IOException {

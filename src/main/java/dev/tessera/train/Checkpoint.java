@@ -90,10 +90,12 @@ public final class Checkpoint {
     private final Map<String, long[]> shapes;
     private final Map<String, float[]> weights;
     private final byte[] optimizerState;
+    /** The file it was loaded from, for messages ("this checkpoint" when it was made in memory). */
+    private final String source;
 
     private Checkpoint(String templateHash, List<String> templateNames, String vggOrigin, Preprocessing preprocessing,
             Hyperparameters hyperparameters, TemperatureSchedule.State temperature, Map<String, long[]> shapes,
-            Map<String, float[]> weights, byte[] optimizerState) {
+            Map<String, float[]> weights, byte[] optimizerState, Path source) {
         this.templateHash = templateHash;
         this.templateNames = List.copyOf(templateNames);
         this.vggOrigin = vggOrigin;
@@ -103,6 +105,7 @@ public final class Checkpoint {
         this.shapes = shapes;
         this.weights = weights;
         this.optimizerState = optimizerState;
+        this.source = source == null ? "this checkpoint" : "checkpoint " + source;
     }
 
     /**
@@ -127,7 +130,7 @@ public final class Checkpoint {
             }
         }
         return new Checkpoint(templateHash, templateNames, vggOrigin, preprocessing, hyperparameters, temperature, shapes, weights,
-                optimizerState == null ? null : optimizerState.clone());
+                optimizerState == null ? null : optimizerState.clone(), null);
     }
 
     /** Writes the checkpoint to {@code file} atomically (a temporary file in the same folder, then a rename). */
@@ -177,6 +180,10 @@ public final class Checkpoint {
                 m = GSON.fromJson(new String(read(zip, MANIFEST, file), StandardCharsets.UTF_8), Manifest.class);
             } catch (JsonParseException e) {
                 throw new IOException("checkpoint " + file + ": manifest.json is not valid JSON: " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                // Gson wraps a record's own check (e.g. a schedule whose end is below its start) in a bare RuntimeException.
+                Throwable why = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
+                throw new IOException("checkpoint " + file + ": manifest.json holds an impossible value: " + why.getMessage(), why);
             }
             if (m == null || !FORMAT.equals(m.format()))
                 throw new IOException(file + " is not a Tessera checkpoint (its manifest does not say format \"" + FORMAT + "\")");
@@ -190,11 +197,23 @@ public final class Checkpoint {
             if (m.iteration() != m.temperature().iteration())
                 throw new IOException("checkpoint " + file + ": iteration " + m.iteration() + " disagrees with the schedule's "
                         + m.temperature().iteration());
+            if (m.templates().names().isEmpty() || m.templates().names().contains(null))
+                throw new IOException("checkpoint " + file + ": the manifest's template names are empty or incomplete");
+            // The decoder it describes must be the one for its template count, so a damaged name or shape is this file's error
+            // here rather than an unnamed mismatch when the weights are put into a decoder.
+            Map<String, long[]> layout = Decoder.parameterShapes(m.templates().names().size());
             Map<String, long[]> shapes = new LinkedHashMap<>();
             Map<String, float[]> weights = new LinkedHashMap<>();
             for (TensorEntry e : m.decoder()) {
                 if (e == null || e.name() == null || e.shape() == null || e.entry() == null)
                     throw new IOException("checkpoint " + file + ": a decoder tensor in the manifest lacks its name, shape or entry");
+                if (!layout.containsKey(e.name()) || shapes.containsKey(e.name()))
+                    throw new IOException("checkpoint " + file + ": the manifest lists decoder tensor '" + e.name() + "'; a decoder has "
+                            + layout.keySet() + ", each once");
+                if (!Arrays.equals(layout.get(e.name()), e.shape()))
+                    throw new IOException("checkpoint " + file + ": decoder tensor " + e.name() + " has shape " + Arrays.toString(e.shape())
+                            + "; a decoder for its " + m.templates().names().size() + " templates needs "
+                            + Arrays.toString(layout.get(e.name())));
                 long n = 1;
                 for (long d : e.shape()) n *= d;
                 byte[] bytes = read(zip, e.entry(), file);
@@ -206,9 +225,12 @@ public final class Checkpoint {
                 shapes.put(e.name(), e.shape());
                 weights.put(e.name(), values);
             }
+            if (!shapes.keySet().equals(layout.keySet()))
+                throw new IOException("checkpoint " + file + ": the manifest lists decoder tensors " + shapes.keySet() + ", not "
+                        + layout.keySet());
             byte[] optimizer = m.optimizer() == null ? null : read(zip, m.optimizer(), file);
             return new Checkpoint(m.templates().hash(), m.templates().names(), m.vgg().origin(), Preprocessing.parse(m.vgg().preprocessing()),
-                    m.hyperparameters(), m.temperature(), shapes, weights, optimizer);
+                    m.hyperparameters(), m.temperature(), shapes, weights, optimizer, file);
         } catch (java.util.zip.ZipException | IllegalArgumentException e) {
             // A zip cut short has no central directory; a field out of range fails the records' own checks.
             throw new IOException("checkpoint " + file + " is truncated or corrupt: " + e.getMessage(), e);
@@ -233,14 +255,14 @@ public final class Checkpoint {
     /** Refuses to go on with a template set other than the one the decoder was trained for. */
     public void requireTemplateSet(String hash) {
         if (!templateHash.equals(hash))
-            throw new IllegalArgumentException("this checkpoint was trained for the template set with hash " + templateHash + " ("
+            throw new IllegalArgumentException(source + " was trained for the template set with hash " + templateHash + " ("
                     + templateNames.size() + " templates), not " + hash + "; use the same --templates (same tiles and --sizes)");
     }
 
     /** Refuses to go on with VGG16 weights other than those the decoder was trained on (origin as {@code Vgg16.origin()} says). */
     public void requireVgg(String origin) {
         if (!vggOrigin.equals(origin))
-            throw new IllegalArgumentException("this checkpoint was trained with VGG16 " + vggOrigin + ", not " + origin
+            throw new IllegalArgumentException(source + " was trained with VGG16 " + vggOrigin + ", not " + origin
                     + "; pass the same --vgg");
     }
 
@@ -260,16 +282,29 @@ public final class Checkpoint {
     public void restoreInto(Decoder decoder) {
         Map<String, Tensor> named = decoder.namedParameters();
         if (!named.keySet().equals(weights.keySet()))
-            throw new IllegalArgumentException("the checkpoint holds decoder tensors " + weights.keySet() + " but the decoder has "
+            throw new IllegalArgumentException(source + " holds decoder tensors " + weights.keySet() + " but the decoder has "
                     + named.keySet());
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             for (Map.Entry<String, Tensor> e : named.entrySet()) {
                 long[] shape = shapes.get(e.getKey());
                 if (!Arrays.equals(shape, e.getValue().sizes().vec().get()))
-                    throw new IllegalArgumentException("the checkpoint's " + e.getKey() + " has shape " + Arrays.toString(shape)
+                    throw new IllegalArgumentException(source + ": " + e.getKey() + " has shape " + Arrays.toString(shape)
                             + " but the decoder's is " + Arrays.toString(e.getValue().sizes().vec().get()));
                 e.getValue().copy_(Tensor.create(weights.get(e.getKey()), shape));
             }
+        }
+    }
+
+    /**
+     * Continues Adam from the saved state in {@code trainer} (nothing when none was saved); a state
+     * LibTorch cannot read, or one for another decoder, is an IOException naming the file.
+     */
+    public void restoreOptimizerInto(DecoderTrainer trainer) throws IOException {
+        if (optimizerState == null) return;
+        try {
+            trainer.restoreOptimizerState(optimizerState);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(source + ": " + e.getMessage(), e);
         }
     }
 

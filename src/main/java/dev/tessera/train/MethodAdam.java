@@ -1,5 +1,6 @@
 package dev.tessera.train;
 
+import dev.tessera.image.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,10 +36,11 @@ final class MethodAdam {
     /**
      * Adam's state (step counts, both moments, the group's options) as LibTorch serialises it, a
      * TorchScript archive. The preset can write an archive only to a file or a C++ callback, so it
-     * goes through a temporary file in {@code scratch}'s folder.
+     * goes through a temporary file beside {@code scratch}, named as {@link AtomicFile} names its own
+     * so that a run killed meanwhile leaves nothing the next run does not remove.
      */
     static byte[] save(Adam adam, Path scratch) throws IOException {
-        Path tmp = Files.createTempFile(scratch.toAbsolutePath().getParent(), "adam.", ".tmp");
+        Path tmp = AtomicFile.temporaryFor(scratch);
         try (OutputArchive archive = new OutputArchive()) {
             adam.save(archive);
             archive.save_to(tmp.toString());

@@ -192,6 +192,21 @@ class Vgg16WeightFileTest {
     }
 
     @Test
+    void pickleThatAppendsToATupleIsMalformedNotAnUncheckedException() throws IOException {
+        // EMPTY_TUPLE, an int, APPEND: Python refuses it too (tuples are immutable); found by HostileFilesFuzzTest.
+        WeightFileWriter.Pickle p = new WeightFileWriter.Pickle().proto().op(')').integer(7).op('a').stop();
+        Path file = dir.resolve("tuple-append.pth");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("archive/data.pkl"));
+            zip.write(p.bytes());
+            zip.closeEntry();
+        }
+        IOException e = assertThrows(IOException.class, () -> Vgg16.load(file));
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("an item added to a tuple"), e.getMessage());
+        assertTrue(e.getCause() == null || !(e.getCause() instanceof UnsupportedOperationException), "came through the catch-all");
+    }
+
+    @Test
     void garbageInsideTheZipPickleIsAnErrorNotACrash() throws IOException {
         Path file = dir.resolve("garbage.pth");
         WeightFileWriter.writeTorchZip(file, "archive", smallPrefix());

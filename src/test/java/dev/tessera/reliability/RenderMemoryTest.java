@@ -10,8 +10,6 @@ import dev.tessera.image.Images;
 import dev.tessera.render.MosaicRenderer;
 import dev.tessera.templates.TemplateSet;
 import java.awt.image.BufferedImage;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.Pointer;
@@ -53,10 +51,10 @@ class RenderMemoryTest {
         SplittableRandom rnd = new SplittableRandom();
         Path out = dir.resolve("mosaic.png");
         for (int i = 0; i < WARM_UP; i++) render(matcher, renderer, picture(rnd), out);
-        touchTheHeap();
-        long heapBefore = usedHeapAfterGc(), physicalBefore = nativeBytes();
+        MemoryProbe.touchTheHeap();
+        long heapBefore = MemoryProbe.usedHeapAfterGc(), physicalBefore = MemoryProbe.nativeBytes();
         for (int i = 0; i < IMAGES; i++) render(matcher, renderer, picture(rnd), out);
-        long heapGrowth = usedHeapAfterGc() - heapBefore, physicalGrowth = nativeBytes() - physicalBefore;
+        long heapGrowth = MemoryProbe.usedHeapAfterGc() - heapBefore, physicalGrowth = MemoryProbe.nativeBytes() - physicalBefore;
         System.out.printf("render memory: %d images, heap %+.2f MB, native %+.2f MB (physical %.0f MB)%n", IMAGES, heapGrowth / 1e6,
                 physicalGrowth / 1e6, Pointer.physicalBytes() / 1e6);
         assertEquals(96, Images.read(out).getWidth());
@@ -74,44 +72,5 @@ class RenderMemoryTest {
         for (int y = 0; y < 48; y++)
             for (int x = 0; x < 64; x++) img.setRGB(x, y, (x * 4) << 16 | (y * 5) << 8 | rnd.nextInt(256));
         return img;
-    }
-
-    /**
-     * Allocates and drops small arrays adding up to twice the committed heap, so that every heap page
-     * is resident before the baseline: otherwise the first touch of fresh young-generation pages
-     * during the run (measured: about 11 MB) reads as growth of physical memory.
-     */
-    private static void touchTheHeap() {
-        long committed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
-        // 64 KB each: well under half a G1 region, so they are allocated in the young generation, not as humongous objects.
-        for (long n = 0; n < 2 * committed; n += 1 << 16) garbage = new byte[1 << 16];
-        garbage = null;
-    }
-
-    /** Where {@link #touchTheHeap} puts its arrays, so the JIT cannot drop the allocations. */
-    private static volatile byte[] garbage;
-
-    /**
-     * The process's physical memory outside the Java heap: {@link Pointer#physicalBytes()} less the
-     * committed heap, whose size G1 changes at will (a full GC shrinks it, the run grows it back:
-     * measured swings of 30 MB), after malloc_trim so that only live native memory counts.
-     */
-    private static long nativeBytes() {
-        Pointer.trimMemory();
-        return Pointer.physicalBytes() - ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
-    }
-
-    /** Used heap once full collections stop freeing anything (finalisable and soft objects take more than one). */
-    private static long usedHeapAfterGc() throws InterruptedException {
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        long used = Long.MAX_VALUE;
-        for (int round = 0; round < 5; round++) {
-            System.gc();
-            Thread.sleep(50);
-            long now = memory.getHeapMemoryUsage().getUsed();
-            if (now >= used) break;
-            used = now;
-        }
-        return used;
     }
 }

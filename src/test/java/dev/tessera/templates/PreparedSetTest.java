@@ -2,6 +2,7 @@ package dev.tessera.templates;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,6 +76,26 @@ class PreparedSetTest {
         assertTrue(renamed.getMessage().contains("do not match the manifest's hash"), renamed.getMessage());
         IOException none = assertThrows(IOException.class, () -> TemplateSet.open(dir));
         assertTrue(none.getMessage().contains("not a prepared template set"), none.getMessage());
+    }
+
+    @Test
+    void savingRemovesTheStagingFolderOfAKilledWriterButNotOfALiveOne() throws Exception {
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        Process alive = new ProcessBuilder("sleep", "60").start();
+        try {
+            Path ofDead = Files.createDirectory(dir.resolve(".tiles.part-" + dead.pid() + "-123456789"));
+            Files.writeString(ofDead.resolve("tiles-8.rgb"), "half a set");
+            Path ofLive = Files.createDirectory(dir.resolve(".tiles.part-" + alive.pid() + "-987654321"));
+            Path otherSet = Files.createDirectory(dir.resolve(".other.part-" + dead.pid() + "-1"));
+            new GlyphSource().characters("AB").build().save(dir.resolve("tiles"));
+            assertFalse(Files.exists(ofDead));
+            assertTrue(Files.isDirectory(ofLive));
+            assertTrue(Files.isDirectory(otherSet));
+            assertEquals(2, TemplateSet.open(dir.resolve("tiles")).count());
+        } finally {
+            alive.destroyForcibly().waitFor();
+        }
     }
 
     @Test
