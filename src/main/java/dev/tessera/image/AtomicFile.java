@@ -58,8 +58,19 @@ public final class AtomicFile {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         if (SWEPT.add(dir)) removeLeftovers(dir);
-        return Files.createTempFile(dir, "." + file.getFileName() + "." + PID + ".", ".part");
+        // Not Files.createTempFile: it makes the file readable by its owner only, and the renamed
+        // output would keep that; created plainly, it gets the permissions the user's umask gives.
+        while (true) {
+            Path tmp = dir.resolve("." + file.getFileName() + "." + PID + "." + NAMES.nextLong() + ".part");
+            try {
+                return Files.createFile(tmp);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // another writer drew the same number: draw again
+            }
+        }
     }
+
+    private static final java.security.SecureRandom NAMES = new java.security.SecureRandom();
 
     /**
      * Deletes the temporary files in {@code dir} whose writer is no longer running; returns how many.

@@ -42,6 +42,16 @@ class AtomicFileTest {
         }
     }
 
+    /** Outputs get the permissions any new file gets here (the umask's), not owner-only. */
+    @Test
+    void outputsAreAsReadableAsAnyNewFile() throws Exception {
+        Path plain = Files.createFile(dir.resolve("plain.txt"));
+        Path written = dir.resolve("written.txt");
+        AtomicFile.writeString(written, "mosaic");
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(written));
+        assertEquals("mosaic", Files.readString(written));
+    }
+
     @Test
     void temporaryFilesNameTheirWriterAndAreGoneAfterTheRename() throws Exception {
         Path target = dir.resolve("sub/mosaic.png");
