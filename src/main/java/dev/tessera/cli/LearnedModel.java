@@ -51,7 +51,7 @@ final class LearnedModel implements AutoCloseable {
         try {
             checkpoint.requireTemplateSet(set.contentHash());
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cli, "--model " + model + ": " + e.getMessage());
+            throw new CommandLine.ParameterException(cli, "--model: " + e.getMessage());  // the message names the file
         }
         Vgg16 encoder = VggFlag.open(vgg);
         try {
@@ -59,7 +59,7 @@ final class LearnedModel implements AutoCloseable {
             return new LearnedModel(model, checkpoint, set, encoder, checkpoint.decoder());
         } catch (IllegalArgumentException e) {
             encoder.close();
-            throw new CommandLine.ParameterException(cli, "--model " + model + ": " + e.getMessage());
+            throw new CommandLine.ParameterException(cli, "--model: " + e.getMessage());  // the message names the file
         } catch (RuntimeException e) {
             encoder.close();
             throw e;

@@ -184,7 +184,7 @@ class CompareCommandTest {
         TesseraCommandTest.Run otherSet = TesseraCommandTest.run("compare", image.toString(), "--grid", tiles.toString(), "--grid-tiles",
                 "2x2", "--modes", "learned", "--model", model.toString(), "--vgg", "seeded", "-o", out);
         assertEquals(2, otherSet.exit(), otherSet.err());
-        assertTrue(otherSet.err().contains("--model " + model + ": this checkpoint was trained for the template set"), otherSet.err());
+        assertTrue(otherSet.err().contains("--model: checkpoint " + model + " was trained for the template set"), otherSet.err());
         assertTrue(otherSet.err().contains("(9 templates)"), otherSet.err());
 
         TesseraCommandTest.Run noVgg = TesseraCommandTest.run("compare", image.toString(), "--grid", tiles.toString(), "--grid-tiles", "3x3",

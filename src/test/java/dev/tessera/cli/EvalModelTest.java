@@ -164,7 +164,7 @@ class EvalModelTest {
         TesseraCommandTest.Run otherSet = TesseraCommandTest.run("eval", "--model", model.toString(), "--vgg", "seeded", "--images",
                 photos.toString(), "--templates", "glyphs");
         assertEquals(2, otherSet.exit(), otherSet.err());
-        assertTrue(otherSet.err().contains("this checkpoint was trained for the template set"), otherSet.err());
+        assertTrue(otherSet.err().contains("--model: checkpoint " + model + " was trained for the template set"), otherSet.err());
 
         TesseraCommandTest.Run reportWithoutModel = TesseraCommandTest.run("eval", "--input", photos.resolve("a.png").toString(), "--mosaic",
                 photos.resolve("a.png").toString(), "-o", dir.resolve("r").toString());

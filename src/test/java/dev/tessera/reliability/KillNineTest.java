@@ -81,6 +81,17 @@ class KillNineTest {
             leftovers += temporaries.size();
             List<Path> outputs = listing(folder).stream()
                     .filter(p -> !temporaries.contains(p) && !p.getFileName().toString().endsWith(".log")).toList();
+            // Besides the checkpoint, only training's own side files, each whole: the CSV log (rows
+            // are appended; a resume drops a cut-short last line and rows past the checkpoint),
+            // the chart and previews (written atomically, so they decode).
+            List<Path> sideFiles = outputs.stream().filter(p -> !p.equals(model)).toList();
+            for (Path side : sideFiles) {
+                String name = side.getFileName().toString();
+                assertTrue(name.equals("model.csv") || name.equals("model.png") || name.matches("model-preview-\\d+\\.png"),
+                        "unexpected output " + side + "; " + where);
+                if (name.endsWith(".png")) Images.readIntact(side);
+            }
+            outputs = outputs.stream().filter(p -> !sideFiles.contains(p)).toList();
             if (Files.exists(model)) {
                 // Nothing but the checkpoint under a name a user sees, and it is whole, finite and at or past the last one.
                 assertEquals(List.of(model), outputs, where);
@@ -106,6 +117,11 @@ class KillNineTest {
         if (iteration > 0) assertTrue(done.log().contains("resuming " + model + " from iteration " + iteration + ","), done.log());
         assertEquals(iteration + 2, Checkpoint.load(model).iteration());
         assertEquals(List.of(), temporaryFiles(folder), "the last run left temporary files");
+        // The log of all those runs has each iteration once, in order, however the kills fell.
+        List<String> rows = Files.readAllLines(folder.resolve("model.csv"));
+        List<Long> logged = rows.subList(1, rows.size()).stream().map(r -> Long.parseLong(r.substring(0, r.indexOf(',')))).toList();
+        List<Long> expected = java.util.stream.LongStream.rangeClosed(1, iteration + 2).boxed().toList();
+        assertEquals(expected, logged, "iterations in model.csv (seed " + SEED + ")");
         System.out.printf("kill -9 train: %d kills, %d temporary files seen after them, none after the last run; %s; finished at"
                 + " iteration %d (seed %d)%n", KILLS, leftovers, kills, iteration + 2, SEED);
     }
