@@ -53,6 +53,22 @@ public final class ClassicMatcher {
     }
 
     /**
+     * The picture as this matcher aims at it, at any size: the grid's region (transparency on white)
+     * resized to width×height, 3 planes of sRGB 0..255, tone-mapped with the very map
+     * {@link #match} fits when tone mapping is on. What an optimiser started from classic should
+     * aim at, so that both aim at the same picture (a glyph set cannot make the original's blacks).
+     */
+    public float[] target(BufferedImage image, CellGrid grid, int width, int height) {
+        float[] planes = dev.tessera.image.Resampler.resize(image, grid.region(), 0xffffff, width, height);
+        if (options.toneMap()) {
+            ToneMap[] tone = new ToneMap[1];
+            ColourSignatures.ofCells(image, grid, options.subcells(), templates, tone);
+            tone[0].apply(planes);
+        }
+        return planes;
+    }
+
+    /**
      * Every template used ⌊cells/N⌋ or ⌈cells/N⌉ times at the least total distance: exact up to
      * {@link #FAIR_EXACT_LIMIT} cell-template pairs, beyond that one round of the solver with its
      * proven bound on the gap to the optimum, reported.

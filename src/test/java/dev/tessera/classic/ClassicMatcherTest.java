@@ -1,5 +1,6 @@
 package dev.tessera.classic;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -103,6 +104,28 @@ class ClassicMatcherTest {
             ejectedTotal += totals[1];
         }
         assertTrue(ejectedTotal < greedyTotal, "ejections never helped: " + greedyTotal + "; seed " + seed);
+    }
+
+    /**
+     * target(): without tone mapping the plain resize; with it, the same picture mapped into the
+     * set's range by the map match() reports, so a glyph set's target has no blacks it cannot make.
+     */
+    @Test
+    void targetIsWhatTheMatcherAimsAt() throws Exception {
+        SplittableRandom rnd = new SplittableRandom();
+        TemplateSet set = ClassicFixtures.tiles(rnd, dir, 4, 4, 180, 255);  // a light set, like glyphs
+        BufferedImage img = ClassicFixtures.blocks(rnd, 64, 48, 8, 0, 255);
+        CellGrid grid = CellGrid.ofCellSize(64, 48, 8);
+        float[] plain = new ClassicMatcher(set, new ClassicOptions(2, 0, 0, false, 0, false)).target(img, grid, 32, 24);
+        assertArrayEquals(dev.tessera.image.Resampler.resize(img, grid.region(), 0xffffff, 32, 24), plain);
+        ClassicMatcher toned = new ClassicMatcher(set, new ClassicOptions(2, 0, 0, false, 0, true));
+        float[] mapped = toned.target(img, grid, 32, 24);
+        String note = toned.match(img, grid).notes();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("-> the set's (\\d+)\\.\\.(\\d+)").matcher(note);
+        assertTrue(m.find(), note);
+        double lo = Double.parseDouble(m.group(1)), hi = Double.parseDouble(m.group(2));
+        for (float v : mapped) assertTrue(v >= lo - 1 && v <= hi + 1, v + " outside the set's " + lo + ".." + hi);
+        assertTrue(lo >= 150, "a light set's darkest template: " + lo);
     }
 
     /** Without limits every cell gets its exact nearest template (checked against an independent scan in double). */
