@@ -12,6 +12,7 @@ import dev.tessera.train.DecoderTrainer;
 import dev.tessera.train.LearningRateSchedule;
 import dev.tessera.train.TemperatureSchedule;
 import dev.tessera.train.TrainingImages;
+import dev.tessera.train.TrainingPreview;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,6 +86,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "500", description = "Iterations between checkpoints (default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
+    @Option(names = "--preview-every", paramLabel = "N", defaultValue = "" + TrainingPreview.DEFAULT_EVERY,
+            description = "Iterations between validation previews, NAME-preview-ITERATION.png beside the checkpoint: input | soft "
+                    + "mosaic | argmax mosaic of the first " + TrainingPreview.PICTURES + " training pictures (in path order), "
+                    + "with both mosaics' loss; 0: none (default: ${DEFAULT-VALUE}).")
+    int previewEvery;
+
     @Option(names = "--resume", description = "Continue the checkpoint at -o from its iteration, β, optimizer state and settings.")
     boolean resume;
 
@@ -92,11 +99,14 @@ final class TrainCommand implements Callable<Integer> {
     private volatile boolean stopRequested;
     /** Counted down when the loop has finished (and saved if it should), releasing the shutdown hook. */
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Null when --preview-every is 0. */
+    private TrainingPreview preview;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         if (checkpointEvery < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--checkpoint-every must be >= 1");
+        if (previewEvery < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--preview-every must be >= 0 (0: no previews)");
         if (!loss.equals("viewing") && !loss.equals("vgg16"))
             throw new CommandLine.ParameterException(spec.commandLine(), "--loss '" + loss + "': use viewing or vgg16");
         Checkpoint previous = resume ? Checkpoint.load(output) : null;
@@ -129,7 +139,10 @@ final class TrainCommand implements Callable<Integer> {
                 err.printf(Locale.ROOT, "tessera train: resuming %s from iteration %d, β %.4g%n", output, previous.iteration(),
                         temperature.beta());
             try (DecoderTrainer trainer = new DecoderTrainer(encoder, decoder, kernel, objective, temperature,
-                    LearningRateSchedule.method().startingAt(hyper.learningRate()))) {
+                    LearningRateSchedule.method().startingAt(hyper.learningRate()));
+                    TrainingPreview previews = previewEvery == 0 ? null
+                            : new TrainingPreview(encoder, decoder, kernel, objective, data.first(TrainingPreview.PICTURES), output)) {
+                preview = previews;
                 if (previous != null && previous.optimizerState() != null) trainer.restoreOptimizerState(previous.optimizerState());
                 Thread hook = new Thread(this::stopAndWait, "tessera-train-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
@@ -157,6 +170,10 @@ final class TrainCommand implements Callable<Integer> {
             if (now - last >= 100_000_000L || trainer.iteration() == steps) {
                 progress(err, step, trainer.iteration() - first, hyper.batch(), (now - startNs) / 1e9);
                 last = now;
+            }
+            if (preview != null && (trainer.iteration() % previewEvery == 0 || trainer.iteration() == steps)) {
+                TrainingPreview.Written w = preview.write(trainer.iteration(), step.beta());
+                err.printf(Locale.ROOT, "%npreview %s: loss soft %.6g, argmax %.6g%n", w.file(), w.softLoss(), w.hardLoss());
             }
             if (trainer.iteration() % checkpointEvery == 0 || trainer.iteration() == steps) {
                 if (!save(trainer, set, encoder, decoder, hyper)) return diverged(err, "the weights are no longer finite", step, saved);
