@@ -92,6 +92,9 @@ final class TrainCommand implements Callable<Integer> {
                     + "with both mosaics' loss; 0: none (default: ${DEFAULT-VALUE}).")
     int previewEvery;
 
+    @Mixin
+    WarmStartOptions warmStart;
+
     @Option(names = "--resume", description = "Continue the checkpoint at -o from its iteration, β, optimizer state and settings.")
     boolean resume;
 
@@ -128,6 +131,7 @@ final class TrainCommand implements Callable<Integer> {
                 previous.requireVgg(encoder.origin());
                 previous.restoreInto(decoder);
             }
+            warmStart.beforeTraining(decoder, encoder, set, data, hyper.batch(), previous != null, err);
             MosaicLoss objective = loss.equals("vgg16") ? new PerceptualLoss(encoder) : viewingLoss(hyper.imageSize(), err);
             TemperatureSchedule temperature = previous == null ? TemperatureSchedule.forTraining(data.count(), hyper.batch())
                     : TemperatureSchedule.resume(previous.temperature());
