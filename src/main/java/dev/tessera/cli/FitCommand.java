@@ -165,6 +165,9 @@ final class FitCommand implements Callable<Integer> {
                     + "-px cells and templates analysed at " + MosaicStep.ENCODER_STRIDE + " px (the encoder's stride); got --cell "
                     + cell + " and analysis size " + set.analysisSize());
         DecoderFit.Settings settings = new DecoderFit.Settings(steps, rate, 5, warmStart.settings("classic"));
+        if (network == null)
+            err.println("tessera fit: no --vgg, so the decoder's encoder is a seeded random VGG16 (pool3); its features are not "
+                    + "perceptual: give --vgg FILE for pretrained ones");
         Vgg16 encoder = network != null ? network : VggFlag.open("seeded");
         try (Decoder d = Decoder.initialised(set.count(), seed)) {
             return DecoderFit.fit(encoder, d, x, set.analysisTensor(), classic, loss, settings, w -> {

@@ -131,10 +131,10 @@ final class TrainCommand implements Callable<Integer> {
                 previous.requireVgg(encoder.origin());
                 previous.restoreInto(decoder);
             }
-            warmStart.beforeTraining(decoder, encoder, set, data, hyper.batch(), previous != null, err);
+            boolean warmed = warmStart.beforeTraining(decoder, encoder, set, data, hyper.batch(), previous != null, err);
             MosaicLoss objective = loss.equals("vgg16") ? new PerceptualLoss(encoder) : viewingLoss(hyper.imageSize(), err);
-            TemperatureSchedule temperature = previous == null ? TemperatureSchedule.forTraining(data.count(), hyper.batch())
-                    : TemperatureSchedule.resume(previous.temperature());
+            TemperatureSchedule temperature = previous != null ? TemperatureSchedule.resume(previous.temperature())
+                    : warmed ? TemperatureSchedule.constant(TemperatureSchedule.END) : TemperatureSchedule.forTraining(data.count(), hyper.batch());
             Tensor kernel = set.analysisTensor();
             err.println("tessera train: " + data.count() + " images at " + hyper.imageSize() + "², batches of " + hyper.batch() + ", "
                     + set.count() + " templates ('" + set.description() + "'); encoder VGG16 pool3, " + encoder.origin() + "; "

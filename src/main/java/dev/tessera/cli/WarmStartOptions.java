@@ -7,12 +7,16 @@ import dev.tessera.train.ClassicImitation;
 import dev.tessera.train.TrainingImages;
 import java.io.PrintWriter;
 import java.util.Locale;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** The decoder's warm start flags, shared by {@code fit --method decoder} and {@code train}, whose defaults differ. */
 final class WarmStartOptions {
     /** Imitation steps when none are asked for: enough for the argmax to agree with classic on most cells of a 256² image. */
     static final int DEFAULT_STEPS = 200;
+
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec command;
 
     @Option(names = "--warm-start", paramLabel = "classic|none",
             description = "classic: first train the decoder to reproduce the classic solution (cross-entropy of its logits against "
@@ -32,19 +36,21 @@ final class WarmStartOptions {
     ClassicImitation.Settings settings(String byDefault) {
         String k = kind == null ? byDefault : kind;
         if (!k.equals("classic") && !k.equals("none"))
-            throw new IllegalArgumentException("--warm-start '" + k + "': use classic or none");
+            throw new CommandLine.ParameterException(command.commandLine(), "--warm-start '" + k + "': use classic or none");
         return new ClassicImitation.Settings(k.equals("classic") ? steps : 0, rate);
     }
 
     /**
      * train's warm start (none unless asked for): the decoder imitates classic on training batches
      * before the first perceptual step. A resumed run is past its start, so asking for one then is refused.
+     * Returns whether it ran (then β does not ramp: {@link dev.tessera.train.TemperatureSchedule#constant}).
      */
-    void beforeTraining(Decoder decoder, Vgg16 encoder, TemplateSet set, TrainingImages images, int batch, boolean resumed,
+    boolean beforeTraining(Decoder decoder, Vgg16 encoder, TemplateSet set, TrainingImages images, int batch, boolean resumed,
             PrintWriter err) {
         ClassicImitation.Settings warm = settings("none");
-        if (warm.steps() == 0) return;
-        if (resumed) throw new IllegalArgumentException("--warm-start classic starts a new run; leave it out with --resume");
+        if (warm.steps() == 0) return false;
+        if (resumed)
+            throw new CommandLine.ParameterException(command.commandLine(), "--warm-start classic starts a new run; leave it out with --resume");
         ClassicImitation.Step last = ClassicImitation.run(decoder, ClassicImitation.ofTraining(encoder, ClassicImitation.matcher(set),
                 images, batch), warm, s -> {
                     err.printf(Locale.ROOT, "\rtrain warm start %d/%d  cross-entropy %.4g  classic's choice in %.1f%% of cells   ",
@@ -54,5 +60,6 @@ final class WarmStartOptions {
         err.println();
         if (!Double.isFinite(last.crossEntropy()))
             throw new IllegalStateException("the warm start diverged (cross-entropy " + last.crossEntropy() + "); try a lower --warm-start-lr");
+        return true;
     }
 }

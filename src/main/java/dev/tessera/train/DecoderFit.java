@@ -17,7 +17,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * The fit mode with a decoder (DESIGN §3): a fresh decoder trained on one image alone, through the
  * frozen encoder's features (computed once), by the stitched step of {@link MosaicStep} and Adam,
  * while β ramps from 1 to {@link TemperatureSchedule#END} over the first half of the steps.
- * Optionally warm-started by {@link ClassicImitation} on that image's classic solution. Every few
+ * Optionally warm-started by {@link ClassicImitation} on that image's classic solution; then β is
+ * held at the end value throughout ({@link TemperatureSchedule#constant}). Every few
  * steps the argmax mosaic is scored; the best seen (the warm start's included) is the result. Unlike
  * {@link LogitFit}, classic's own choice is not a candidate: the result is the decoder's.
  */
@@ -87,7 +88,8 @@ public final class DecoderFit {
         if (classic.length != rows * columns)
             throw new IllegalArgumentException("fit: " + classic.length + " classic choices for " + rows * columns + " cells");
 
-        TemperatureSchedule temperature = TemperatureSchedule.reaching(settings.betaEnd(), Math.max(1, settings.steps() / 2.0));
+        TemperatureSchedule temperature = settings.warmStart().steps() > 0 ? TemperatureSchedule.constant(settings.betaEnd())
+                : TemperatureSchedule.reaching(settings.betaEnd(), Math.max(1, settings.steps() / 2.0));
         try (PointerScope outer = new PointerScope(); LossTarget target = loss.prepare(image)) {
             Tensor features;
             try (NoGradGuard frozen = new NoGradGuard()) {

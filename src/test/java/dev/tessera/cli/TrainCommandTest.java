@@ -202,6 +202,31 @@ class TrainCommandTest {
                 .toArray(String[]::new)).exit());
     }
 
+    @Test
+    void aClassicWarmStartRunsBeforeTrainingAndIsRefusedOnResume() throws Exception {
+        Path images = dir.resolve("images");
+        picture(images.resolve("a.png"), 32, 32, 31);
+        picture(images.resolve("b.png"), 32, 32, 32);
+        Path tiles = picture(dir.resolve("tiles.png"), 24, 24, 33);
+        Path model = dir.resolve("model.tsr");
+        TesseraCommandTest.Run r = TesseraCommandTest.run(args(images, tiles, "3x3", model, "--batch", "2", "--steps", "2",
+                "--warm-start", "classic", "--warm-start-steps", "4").toArray(String[]::new));
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("train warm start 4/4"), r.err());
+        assertTrue(r.err().indexOf("train warm start 4/4") < r.err().indexOf("train iteration 1/2"), r.err());
+        Checkpoint warmed = Checkpoint.load(model);
+        assertEquals(2, warmed.iteration(), "the warm start's steps are not iterations of the run");
+        assertEquals(TemperatureSchedule.END, TemperatureSchedule.resume(warmed.temperature()).beta(), 0,
+                "after imitating at β 15 the run does not ramp from 1");
+        assertEquals(0, warmed.temperature().delta(), 0);
+
+        TesseraCommandTest.Run resumed = TesseraCommandTest.run(args(images, tiles, "3x3", model, "--steps", "3", "--resume",
+                "--warm-start", "classic").toArray(String[]::new));
+        assertEquals(2, resumed.exit(), resumed.err());
+        assertTrue(resumed.err().contains("--warm-start classic starts a new run"), resumed.err());
+        assertEquals(2, Checkpoint.load(model).iteration());
+    }
+
     private static long previews(Path folder) throws java.io.IOException {
         try (var files = Files.list(folder)) {
             return files.filter(f -> f.getFileName().toString().matches("model-preview-\\d+\\.png")).count();

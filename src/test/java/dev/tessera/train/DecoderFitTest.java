@@ -78,6 +78,7 @@ class DecoderFitTest {
             assertTrue(r.bestLoss() <= r.warmLoss());
             assertEquals(10, seen.size());
             assertTrue(Double.isNaN(seen.get(3).hardLoss()) && !Double.isNaN(seen.get(4).hardLoss()), "scored every 5 steps");
+            for (DecoderFit.Progress p : seen) assertEquals(TemperatureSchedule.END, p.beta(), 0, "no ramp after the warm start");
             int changed = 0;
             for (int i = 0; i < 36; i++) if (r.choice()[i] != classic[i]) changed++;
             assertEquals(changed, r.changedCells());
