@@ -6,6 +6,7 @@
 # and prints one table row per run (full-size PSNR / SSIM / CIEDE2000, templates used).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
+tessera=${TESSERA:-$here/tessera}   # e.g. TESSERA="java -jar /copy/of/tessera.jar", so edits to the tree do not rebuild mid-run
 out=$1 steps=$2
 shift 2
 images=()
@@ -24,7 +25,7 @@ for img in "${images[@]}"; do
       args=(--method "${method%-cold}"); [ "$method" = decoder-cold ] && args+=(--warm-start none)
       f="$out/$name-$method.txt"
       start=$(date +%s)
-      nice "$here/tessera" fit "$img" "${src[@]}" -o "$out/$name-$method" --steps "$steps" "${args[@]}" >"$f" 2>"$f.err"
+      nice $tessera fit "$img" "${src[@]}" -o "$out/$name-$method" --steps "$steps" "${args[@]}" >"$f" 2>"$f.err"
       secs=$(( $(date +%s) - start ))
       [ "$method" = logits ] && echo "| $name | classic | $(row "$f" classic) | $(grep -o 'loss [0-9.e-]*' "$f" | head -1) |"
       echo "| $name | $method | $(row "$f" fit) | $(head -1 "$f" | cut -c1-160) | ${secs}s"

@@ -132,7 +132,7 @@ final class FitCommand implements Callable<Integer> {
                             r.lastLoss(), r.changedCells(), r.choice().length);
                 } else {
                     LogitFit.Result r = LogitFit.fit(x, set.analysisTensor(), startChoice, loss, new LogitFit.Settings(steps, rate, 5),
-                            p -> progress(err, p));
+                            p -> progress(err, p.step(), p.steps(), p.softLoss(), p.bestHardLoss(), p.beta()));
                     fitted = new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), r.choice(), r.distance(), 0, null,
                             set.contentHash(), set.names());
                     summary = String.format(Locale.ROOT, "fit: loss %.6g -> %.6g (classic start -> best hard mosaic, seen after step %d), "
@@ -175,19 +175,14 @@ final class FitCommand implements Callable<Integer> {
                         w.steps(), w.crossEntropy(), 100 * w.agreement());
                 if (w.step() == w.steps()) err.println();
                 err.flush();
-            }, p -> {
-                err.printf(Locale.ROOT, "\rfit step %d/%d  loss %.6g  best hard %.6g  β %.2f   ", p.step(), p.steps(), p.softLoss(),
-                        p.bestHardLoss(), p.beta());
-                err.flush();
-            });
+            }, p -> progress(err, p.step(), p.steps(), p.softLoss(), p.bestHardLoss(), p.beta()));
         } finally {
             if (encoder != network) encoder.close();
         }
     }
 
-    private static void progress(PrintWriter err, LogitFit.Progress p) {
-        err.printf(Locale.ROOT, "\rfit step %d/%d  loss %.6g  best hard %.6g  β %.2f   ", p.step(), p.steps(), p.softLoss(),
-                p.bestHardLoss(), p.beta());
+    private static void progress(PrintWriter err, int step, int steps, double soft, double bestHard, double beta) {
+        err.printf(Locale.ROOT, "\rfit step %d/%d  loss %.6g  best hard %.6g  β %.2f   ", step, steps, soft, bestHard, beta);
         err.flush();
     }
 

@@ -36,7 +36,7 @@ public final class ViewingLoss implements MosaicLoss {
         return LossTarget.capture(this, image, x -> {
             List<Tensor> perScale = new ArrayList<>();
             for (int s : config.scales()) {
-                Tensor seen = ViewingPyramid.seen(x, s);
+                Tensor seen = seen(x, s);
                 perScale.add(Oklab.fromSrgb255(seen));
                 perScale.add(Oklab.luma(seen));
             }
@@ -49,7 +49,7 @@ public final class ViewingLoss implements MosaicLoss {
         List<Tensor> t = target.tensorsFor(this, prediction);
         Tensor total = null;
         for (int i = 0; i < config.scales().size(); i++) {
-            Tensor seen = ViewingPyramid.seen(prediction, config.scales().get(i));
+            Tensor seen = seen(prediction, config.scales().get(i));
             Tensor colour = mse_loss(Oklab.fromSrgb255(seen), t.get(2 * i));
             Tensor structure = Ssim.mean(Oklab.luma(seen), t.get(2 * i + 1)).neg().add(new Scalar(1.0));
             Tensor term = colour.add(structure, new Scalar(config.ssimWeight())).mul(new Scalar(config.scaleWeights().get(i)));
@@ -58,10 +58,15 @@ public final class ViewingLoss implements MosaicLoss {
         return total.div(new Scalar((double) config.scales().size()));
     }
 
+    private Tensor seen(Tensor x, int scale) {
+        return config.viewingBlur() ? ViewingPyramid.seen(x, scale) : ViewingPyramid.level(x, scale);
+    }
+
     @Override
     public String describe() {
         return "viewing loss (weight-free default): Oklab MSE + " + config.ssimWeight() + "·(1 − SSIM on luma) at scales "
-                + config.scales() + ", prediction and target blurred alike at viewing distance; for the paper's vgg16 "
+                + config.scales() + (config.viewingBlur() ? ", prediction and target blurred alike at viewing distance"
+                        : ", WITHOUT the viewing blur (experiment)") + "; for the paper's vgg16 "
                 + "perceptual loss supply a VGG16 weight file with --vgg FILE (torchvision/timm state dict as .pth or .safetensors)";
     }
 
