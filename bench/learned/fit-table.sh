@@ -3,7 +3,8 @@
 # classic, fit --method logits, fit --method decoder with and without the classic warm start.
 # Usage: bench/learned/fit-table.sh OUTDIR STEPS IMAGE... -- SET...   (SET: a prepared folder, or 'glyphs')
 # Writes OUTDIR/<image>-<set>-<method>.txt (the fit's stdout: loss line and both figure tables)
-# and prints one table row per run (full-size PSNR / SSIM / CIEDE2000, templates used).
+# and prints one table row per run (full-size PSNR / SSIM / CIEDE2000, templates used);
+# bench/learned/fit-table.py OUTDIR then prints the full table (all three scales) from those files.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 tessera=${TESSERA:-$here/tessera}   # e.g. TESSERA="java -jar /copy/of/tessera.jar", so edits to the tree do not rebuild mid-run
