@@ -40,17 +40,9 @@ public final class LogitFit {
      * @param steps Adam steps
      * @param learningRate Adam's rate on the logits (constant: the run is short)
      * @param hardEvery score the argmax mosaic every this many steps (and after the last)
-     * @param betaEnd β after the ramp ({@link TemperatureSchedule#END}; 1 keeps the plain softmax, for experiments)
      */
-    public record Settings(int steps, double learningRate, int hardEvery, double betaEnd) {
-        /** The method's ramp, to β = 15. */
-        public Settings(int steps, double learningRate, int hardEvery) {
-            this(steps, learningRate, hardEvery, TemperatureSchedule.END);
-        }
-
+    public record Settings(int steps, double learningRate, int hardEvery) {
         public Settings {
-            if (!(betaEnd >= TemperatureSchedule.START) || Double.isInfinite(betaEnd))
-                throw new IllegalArgumentException("β after the ramp must be finite and >= " + TemperatureSchedule.START + ", got " + betaEnd);
             if (steps < 0) throw new IllegalArgumentException("--steps must be >= 0, got " + steps);
             if (!(learningRate > 0) || Double.isInfinite(learningRate))
                 throw new IllegalArgumentException("--lr must be a finite number > 0, got " + learningRate);
@@ -58,12 +50,8 @@ public final class LogitFit {
         }
     }
 
-    /**
-     * Where a fit stands after a step: its soft loss (of the logits before the step's update), the
-     * loss of the argmax after the update (NaN when this step was not scored), the best hard loss
-     * so far, and the step's β.
-     */
-    public record Progress(int step, int steps, double softLoss, double hardLoss, double bestHardLoss, double beta) {}
+    /** Where a fit stands after a step: its soft loss, the best hard loss so far, and β. */
+    public record Progress(int step, int steps, double softLoss, double bestHardLoss, double beta) {}
 
     /**
      * What the fit found.
@@ -98,7 +86,7 @@ public final class LogitFit {
         for (int k : start)
             if (k < 0 || k >= n) throw new IllegalArgumentException("fit: starting template " + k + " is outside 0.." + (n - 1));
 
-        TemperatureSchedule temperature = TemperatureSchedule.reaching(settings.betaEnd(), Math.max(1, settings.steps() / 2.0));
+        TemperatureSchedule temperature = TemperatureSchedule.reaching(TemperatureSchedule.END, Math.max(1, settings.steps() / 2.0));
         // The outer scope owns the fit's long-lived memory (logits, Adam's state); each step has its own.
         try (PointerScope outer = new PointerScope(); LossTarget target = loss.prepare(image)) {
             Tensor distances = distances(image, templates);
@@ -122,17 +110,16 @@ public final class LogitFit {
                     soft = value.item_double();
                 }
                 temperature.advance();
-                double hard = Double.NaN;
                 if (step % settings.hardEvery() == 0 || step == settings.steps()) {
                     int[] choice = argmax(logits);
-                    hard = hardLoss(choice, templates, rows, columns, loss, target);
+                    double hard = hardLoss(choice, templates, rows, columns, loss, target);
                     if (hard < bestLoss) {
                         bestLoss = hard;
                         best = choice;
                         bestStep = step;
                     }
                 }
-                progress.accept(new Progress(step, settings.steps(), soft, hard, bestLoss, beta));
+                progress.accept(new Progress(step, settings.steps(), soft, bestLoss, beta));
             }
             int changed = 0;
             for (int i = 0; i < best.length; i++) if (best[i] != start[i]) changed++;
