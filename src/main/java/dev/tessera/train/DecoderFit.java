@@ -8,10 +8,8 @@ import dev.tessera.model.VggTap;
 import java.util.function.Consumer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Adam;
-import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * The fit mode with a decoder (DESIGN §3): a fresh decoder trained on one image alone, through the
@@ -96,11 +94,11 @@ public final class DecoderFit {
                 features = encoder.features(image, VggTap.POOL3);
             }
             Tensor classicIds = Tensor.create(java.util.Arrays.stream(classic).asLongStream().toArray(), 1, rows, columns);
-            double classicLoss = hardLoss(classic, templates, rows, columns, loss, target);
+            double classicLoss = HardMosaic.loss(classic, templates, rows, columns, loss, target);
             ClassicImitation.run(decoder, step -> new ClassicImitation.Example(features, classicIds), settings.warmStart(), warmProgress);
 
             int[] best = argmax(decoder, features);
-            double warmLoss = hardLoss(best, templates, rows, columns, loss, target), bestLoss = warmLoss, lastLoss = warmLoss;
+            double warmLoss = HardMosaic.loss(best, templates, rows, columns, loss, target), bestLoss = warmLoss, lastLoss = warmLoss;
             double warmAgreement = agreement(best, classic);
             int bestStep = 0;
             Adam adam = MethodAdam.create(decoder.parameters(), settings.learningRate());
@@ -116,7 +114,7 @@ public final class DecoderFit {
                 double hard = Double.NaN;
                 if (step % settings.hardEvery() == 0 || step == settings.steps()) {
                     int[] choice = argmax(decoder, features);
-                    hard = hardLoss(choice, templates, rows, columns, loss, target);
+                    hard = HardMosaic.loss(choice, templates, rows, columns, loss, target);
                     lastLoss = hard;
                     if (hard < bestLoss) {
                         bestLoss = hard;
@@ -140,16 +138,7 @@ public final class DecoderFit {
 
     private static int[] argmax(Decoder decoder, Tensor features) {
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-            Tensor idx = decoder.forward(features).argmax(new LongOptional(1), false).to(ScalarType.Int).contiguous();
-            int[] out = new int[(int) idx.numel()];
-            idx.data_ptr_int().get(out);
-            return out;
-        }
-    }
-
-    private static double hardLoss(int[] choice, Tensor templates, int rows, int columns, MosaicLoss loss, LossTarget target) {
-        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-            return loss.loss(HardMosaic.paste(choice, templates, rows, columns), target).item_double();
+            return HardMosaic.argmax(decoder.forward(features));
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.tessera.train;
 
+import dev.tessera.model.LossTarget;
+import dev.tessera.model.MosaicLoss;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -24,6 +27,23 @@ final class HardMosaic {
             Tensor index = logits.argmax(new LongOptional(1), false).reshape(-1);
             return templates.index_select(0, index).reshape(b, h, w, c, s, s).permute(0, 3, 1, 4, 2, 5).reshape(b, c, h * s, w * s)
                     .contiguous();
+        }
+    }
+
+    /** The argmax template per cell of logits 1×N×h×w, row-major. */
+    static int[] argmax(Tensor logits) {
+        try (NoGradGuard g = new NoGradGuard()) {
+            Tensor idx = logits.argmax(new LongOptional(1), false).to(ScalarType.Int).contiguous();
+            int[] out = new int[(int) idx.numel()];
+            idx.data_ptr_int().get(out);
+            return out;
+        }
+    }
+
+    /** The loss of the mosaic with the given template pasted in each cell. */
+    static double loss(int[] choice, Tensor templates, int rows, int columns, MosaicLoss loss, LossTarget target) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            return loss.loss(paste(choice, templates, rows, columns), target).item_double();
         }
     }
 }
