@@ -15,7 +15,10 @@ import dev.tessera.model.ViewingLoss;
 import dev.tessera.render.IndexMap;
 import dev.tessera.render.MosaicRenderer;
 import dev.tessera.templates.TemplateSet;
+import dev.tessera.model.Decoder;
+import dev.tessera.train.DecoderFit;
 import dev.tessera.train.LogitFit;
+import dev.tessera.train.MosaicStep;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -31,12 +34,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code tessera fit}: the choice for one image alone, by direct optimisation of per-cell logits started from classic. */
+/**
+ * {@code tessera fit}: the choice for one image alone, by direct optimisation of per-cell logits
+ * started from classic, or by a fresh decoder trained on that image (optionally warm-started by
+ * imitating classic).
+ */
 @Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Optimise the template choice for one image alone: per-cell logits, started from the classic solution, "
-                + "are optimised on the viewing loss of the soft mosaic while the softmax sharpens; the best hard (argmax) "
-                + "mosaic seen is kept, so the result is never worse than classic on the loss. Writes OUTDIR/NAME.png and "
-                + "NAME.json (the index map) and prints the quality figures of classic and fit."},
+        description = {"Optimise the template choice for one image alone. --method logits: per-cell logits, started from the "
+                + "classic solution, are optimised on the viewing loss of the soft mosaic while the softmax sharpens; the best hard "
+                + "(argmax) mosaic seen is kept, so the result is never worse than classic on the loss. --method decoder: a fresh "
+                + "decoder on the encoder's features of this image is trained the same way, after imitating classic (--warm-start). "
+                + "Writes OUTDIR/NAME.png and NAME.json (the index map) and prints the quality figures of classic and fit."},
         footer = {"", "Exit codes: 0 written, 2 usage, 3 bad input, 4 I/O failure."})
 final class FitCommand implements Callable<Integer> {
     /** The fit's own default rate on the logits, which start a few units apart (see LogitFit.DISTANCE_SCALE). */
@@ -60,22 +68,34 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "N", defaultValue = "300", description = "Optimisation steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--lr", paramLabel = "RATE", defaultValue = DEFAULT_LR, description = "Adam's learning rate on the logits (default: ${DEFAULT-VALUE}).")
-    double lr;
+    @Option(names = "--method", paramLabel = "logits|decoder", defaultValue = "logits",
+            description = "What is optimised: the per-cell logits, or a decoder (default: ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = "--lr", paramLabel = "RATE",
+            description = "Adam's learning rate (default: " + DEFAULT_LR + " on the logits, " + DecoderFit.DEFAULT_RATE + " on a decoder).")
+    Double lr;
+
+    @Mixin
+    WarmStartOptions warmStart;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "LibTorch's random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--vgg", paramLabel = "FILE",
             description = "A VGG16 weight file (torchvision state dict, .pth or .safetensors): use the paper's vgg16 perceptual loss "
-                    + "instead of the weight-free viewing loss. 'seeded' uses a deterministic random VGG16 (tests and "
+                    + "instead of the weight-free viewing loss, and, with --method decoder, that network as the encoder (without "
+                    + "--vgg the decoder's encoder is the seeded VGG16). 'seeded' uses a deterministic random VGG16 (tests and "
                     + "experiments only: it judges mosaics far worse than plain colour matching).")
     Path vgg;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        LogitFit.Settings settings = new LogitFit.Settings(steps, lr, 5);
+        if (!method.equals("logits") && !method.equals("decoder"))
+            throw new CommandLine.ParameterException(spec.commandLine(), "--method '" + method + "': use logits or decoder");
+        boolean decoder = method.equals("decoder");
+        double rate = lr != null ? lr : decoder ? DecoderFit.DEFAULT_RATE : Double.parseDouble(DEFAULT_LR);
         BufferedImage image = Images.read(input);
         TemplateSet set = templates.load(err);
         int a = set.analysisSize();
@@ -93,26 +113,40 @@ final class FitCommand implements Callable<Integer> {
         try {
             MosaicLoss loss = network == null ? new ViewingLoss() : new PerceptualLoss(network);
             err.println("tessera fit: " + grid.columns() + "x" + grid.rows() + " cells, " + set.count() + " templates ('"
-                    + set.description() + "'), " + steps + " steps; " + loss.describe());
-            LogitFit.Result result;
+                    + set.description() + "'), " + steps + " steps " + (decoder ? "of a decoder" : "on the logits") + "; "
+                    + loss.describe());
+            IndexMap fitted;
+            String summary;
             try (PointerScope scope = new PointerScope()) {
                 // The loss sees each cell at the templates' analysis size.
                 float[] planes = Resampler.resize(target, new java.awt.Rectangle(target.getWidth(), target.getHeight()),
                         set.background(), grid.columns() * a, grid.rows() * a);
                 Tensor x = Tensor.create(planes, 1, 3, grid.rows() * a, grid.columns() * a);
-                result = LogitFit.fit(x, set.analysisTensor(), startChoice, loss, settings, p -> progress(err, p));
+                if (decoder) {
+                    DecoderFit.Result r = fitDecoder(network, x, set, startChoice, loss, rate, err);
+                    fitted = new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), r.choice(), r.distance(), 0, null,
+                            set.contentHash(), set.names());
+                    summary = String.format(Locale.ROOT, "fit: loss %.6g (classic) vs %.6g (decoder's best argmax, seen after step %d; "
+                            + "%.6g after the warm start, %.1f%% of cells classic's; %.6g after the last step), %d of %d cells differ "
+                            + "from classic", r.classicLoss(), r.bestLoss(), r.bestStep(), r.warmLoss(), 100 * r.warmAgreement(),
+                            r.lastLoss(), r.changedCells(), r.choice().length);
+                } else {
+                    LogitFit.Result r = LogitFit.fit(x, set.analysisTensor(), startChoice, loss, new LogitFit.Settings(steps, rate, 5),
+                            p -> progress(err, p.step(), p.steps(), p.softLoss(), p.bestHardLoss(), p.beta()));
+                    fitted = new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), r.choice(), r.distance(), 0, null,
+                            set.contentHash(), set.names());
+                    summary = String.format(Locale.ROOT, "fit: loss %.6g -> %.6g (classic start -> best hard mosaic, seen after step %d), "
+                            + "%d of %d cells changed", r.startLoss(), r.bestLoss(), r.bestStep(), r.changedCells(), r.choice().length);
+                }
             }
             err.println();
-            IndexMap fitted = new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), result.choice(), result.distance(), 0, null,
-                    set.contentHash(), set.names());
             String stem = Batch.stem(input);
             Files.createDirectories(output);
             fitted.save(output.resolve(stem + ".json"));
             MosaicRenderer renderer = new MosaicRenderer(set, grid.cellSize());
             renderer.write(fitted, output.resolve(stem + ".png"));
 
-            out.printf(Locale.ROOT, "fit: loss %.6g -> %.6g (classic start -> best hard mosaic, seen after step %d), %d of %d cells changed%n",
-                    result.startLoss(), result.bestLoss(), result.bestStep(), result.changedCells(), fitted.cells());
+            out.println(summary);
             report(out, "classic", MosaicQuality.measure(target, renderer.image(start)).withDistinctTemplates(start.distinctTemplates()));
             report(out, "fit", MosaicQuality.measure(target, renderer.image(fitted)).withDistinctTemplates(fitted.distinctTemplates()));
             out.println("-> " + output.resolve(stem + ".png") + ", " + output.resolve(stem + ".json"));
@@ -123,9 +157,32 @@ final class FitCommand implements Callable<Integer> {
         }
     }
 
-    private static void progress(PrintWriter err, LogitFit.Progress p) {
-        err.printf(Locale.ROOT, "\rfit step %d/%d  loss %.6g  best hard %.6g  β %.2f   ", p.step(), p.steps(), p.softLoss(),
-                p.bestHardLoss(), p.beta());
+    /** A fresh decoder (seeded by --seed) fitted to the image; the encoder is --vgg's network, or the seeded VGG16 without one. */
+    private DecoderFit.Result fitDecoder(Vgg16 network, Tensor x, TemplateSet set, int[] classic, MosaicLoss loss, double rate,
+            PrintWriter err) throws java.io.IOException {
+        if (cell != MosaicStep.ENCODER_STRIDE || set.analysisSize() != MosaicStep.ENCODER_STRIDE)
+            throw new CommandLine.ParameterException(spec.commandLine(), "--method decoder needs " + MosaicStep.ENCODER_STRIDE
+                    + "-px cells and templates analysed at " + MosaicStep.ENCODER_STRIDE + " px (the encoder's stride); got --cell "
+                    + cell + " and analysis size " + set.analysisSize());
+        DecoderFit.Settings settings = new DecoderFit.Settings(steps, rate, 5, warmStart.settings("classic"));
+        if (network == null)
+            err.println("tessera fit: no --vgg, so the decoder's encoder is a seeded random VGG16 (pool3); its features are not "
+                    + "perceptual: give --vgg FILE for pretrained ones");
+        Vgg16 encoder = network != null ? network : VggFlag.open("seeded");
+        try (Decoder d = Decoder.initialised(set.count(), seed)) {
+            return DecoderFit.fit(encoder, d, x, set.analysisTensor(), classic, loss, settings, w -> {
+                err.printf(Locale.ROOT, "\rfit warm start %d/%d  cross-entropy %.4g  classic's choice in %.1f%% of cells   ", w.step(),
+                        w.steps(), w.crossEntropy(), 100 * w.agreement());
+                if (w.step() == w.steps()) err.println();
+                err.flush();
+            }, p -> progress(err, p.step(), p.steps(), p.softLoss(), p.bestHardLoss(), p.beta()));
+        } finally {
+            if (encoder != network) encoder.close();
+        }
+    }
+
+    private static void progress(PrintWriter err, int step, int steps, double soft, double bestHard, double beta) {
+        err.printf(Locale.ROOT, "\rfit step %d/%d  loss %.6g  best hard %.6g  β %.2f   ", step, steps, soft, bestHard, beta);
         err.flush();
     }
 

@@ -12,6 +12,7 @@ import dev.tessera.train.DecoderTrainer;
 import dev.tessera.train.LearningRateSchedule;
 import dev.tessera.train.TemperatureSchedule;
 import dev.tessera.train.TrainingImages;
+import dev.tessera.train.TrainingPreview;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,6 +86,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "500", description = "Iterations between checkpoints (default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
+    @Option(names = "--preview-every", paramLabel = "N", defaultValue = "" + TrainingPreview.DEFAULT_EVERY,
+            description = "Iterations between validation previews, NAME-preview-ITERATION.png beside the checkpoint: input | soft "
+                    + "mosaic | argmax mosaic of the first " + TrainingPreview.PICTURES + " training pictures (in path order), "
+                    + "with both mosaics' loss; 0: none (default: ${DEFAULT-VALUE}).")
+    int previewEvery;
+
+    @Mixin
+    WarmStartOptions warmStart;
+
     @Option(names = "--resume", description = "Continue the checkpoint at -o from its iteration, β, optimizer state and settings.")
     boolean resume;
 
@@ -94,11 +104,14 @@ final class TrainCommand implements Callable<Integer> {
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** The run's CSV and chart beside the checkpoint (issue 8). */
     private TrainingRecorder recorder;
+    /** Null when --preview-every is 0. */
+    private TrainingPreview preview;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         if (checkpointEvery < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--checkpoint-every must be >= 1");
+        if (previewEvery < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--preview-every must be >= 0 (0: no previews)");
         if (!loss.equals("viewing") && !loss.equals("vgg16"))
             throw new CommandLine.ParameterException(spec.commandLine(), "--loss '" + loss + "': use viewing or vgg16");
         Checkpoint previous = resume ? Checkpoint.load(output) : null;
@@ -120,9 +133,10 @@ final class TrainCommand implements Callable<Integer> {
                 previous.requireVgg(encoder.origin());
                 previous.restoreInto(decoder);
             }
+            boolean warmed = warmStart.beforeTraining(decoder, encoder, set, data, hyper.batch(), previous != null, err);
             MosaicLoss objective = loss.equals("vgg16") ? new PerceptualLoss(encoder) : viewingLoss(hyper.imageSize(), err);
-            TemperatureSchedule temperature = previous == null ? TemperatureSchedule.forTraining(data.count(), hyper.batch())
-                    : TemperatureSchedule.resume(previous.temperature());
+            TemperatureSchedule temperature = previous != null ? TemperatureSchedule.resume(previous.temperature())
+                    : warmed ? TemperatureSchedule.constant(TemperatureSchedule.END) : TemperatureSchedule.forTraining(data.count(), hyper.batch());
             Tensor kernel = set.analysisTensor();
             err.println("tessera train: " + data.count() + " images at " + hyper.imageSize() + "², batches of " + hyper.batch() + ", "
                     + set.count() + " templates ('" + set.description() + "'); encoder VGG16 pool3, " + encoder.origin() + "; "
@@ -133,8 +147,11 @@ final class TrainCommand implements Callable<Integer> {
             try (DecoderTrainer trainer = new DecoderTrainer(encoder, decoder, kernel, objective, temperature,
                     LearningRateSchedule.method().startingAt(hyper.learningRate()));
                     TrainingRecorder log = TrainingRecorder.open(output, objective, previous == null ? 0 : previous.iteration(),
-                            hyper.batch(), err)) {
+                            hyper.batch(), err);
+                    TrainingPreview previews = previewEvery == 0 ? null
+                            : new TrainingPreview(encoder, decoder, kernel, objective, data.first(TrainingPreview.PICTURES), output)) {
                 recorder = log;
+                preview = previews;
                 if (previous != null) previous.restoreOptimizerInto(trainer);
                 Thread hook = new Thread(this::stopAndWait, "tessera-train-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
@@ -163,6 +180,10 @@ final class TrainCommand implements Callable<Integer> {
             if (now - last >= 100_000_000L || trainer.iteration() == steps) {
                 progress(err, step, trainer.iteration() - first, hyper.batch(), (now - startNs) / 1e9);
                 last = now;
+            }
+            if (preview != null && (trainer.iteration() % previewEvery == 0 || trainer.iteration() == steps)) {
+                TrainingPreview.Written w = preview.write(trainer.iteration(), step.beta());
+                err.printf(Locale.ROOT, "%npreview %s: loss soft %.6g, argmax %.6g%n", w.file(), w.softLoss(), w.hardLoss());
             }
             if (trainer.iteration() % checkpointEvery == 0 || trainer.iteration() == steps) {
                 if (!save(trainer, set, encoder, decoder, hyper)) return diverged(err, "the weights are no longer finite", step, saved);

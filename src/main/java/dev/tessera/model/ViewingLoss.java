@@ -41,7 +41,7 @@ public final class ViewingLoss implements MosaicLoss {
         return LossTarget.capture(this, image, x -> {
             List<Tensor> perScale = new ArrayList<>();
             for (int s : config.scales()) {
-                Tensor seen = ViewingPyramid.seen(x, s);
+                Tensor seen = seen(x, s);
                 perScale.add(Oklab.fromSrgb255(seen));
                 perScale.add(Oklab.luma(seen));
             }
@@ -55,7 +55,7 @@ public final class ViewingLoss implements MosaicLoss {
         Tensor total = null;
         int scales = config.scales().size();
         for (int i = 0; i < scales; i++) {
-            Tensor seen = ViewingPyramid.seen(prediction, config.scales().get(i));
+            Tensor seen = seen(prediction, config.scales().get(i));
             Tensor colour = mse_loss(Oklab.fromSrgb255(seen), t.get(2 * i));
             Tensor structure = Ssim.mean(Oklab.luma(seen), t.get(2 * i + 1)).neg().add(new Scalar(1.0));
             double share = config.scaleWeights().get(i) / scales;
@@ -83,10 +83,15 @@ public final class ViewingLoss implements MosaicLoss {
         return lastTerms.clone();
     }
 
+    private Tensor seen(Tensor x, int scale) {
+        return config.viewingBlur() ? ViewingPyramid.seen(x, scale) : ViewingPyramid.level(x, scale);
+    }
+
     @Override
     public String describe() {
         return "viewing loss (weight-free default): Oklab MSE + " + config.ssimWeight() + "·(1 − SSIM on luma) at scales "
-                + config.scales() + ", prediction and target blurred alike at viewing distance; for the paper's vgg16 "
+                + config.scales() + (config.viewingBlur() ? ", prediction and target blurred alike at viewing distance"
+                        : ", WITHOUT the viewing blur (experiment)") + "; for the paper's vgg16 "
                 + "perceptual loss supply a VGG16 weight file with --vgg FILE (torchvision/timm state dict as .pth or .safetensors)";
     }
 

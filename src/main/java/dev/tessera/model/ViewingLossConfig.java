@@ -10,8 +10,10 @@ import java.util.List;
  * @param scales pyramid levels, 0 = full resolution; each must keep 11 px per side for SSIM
  * @param scaleWeights one per scale
  * @param ssimWeight λ, the weight of the structure term
+ * @param viewingBlur whether both sides get the viewing blur (always, but for the experiment that
+ *     shows what it is for: DESIGN §1, "without the blur the network collapses onto flat templates")
  */
-public record ViewingLossConfig(List<Integer> scales, List<Double> scaleWeights, double ssimWeight) {
+public record ViewingLossConfig(List<Integer> scales, List<Double> scaleWeights, double ssimWeight, boolean viewingBlur) {
     /**
      * λ = 0.005: on samples/astronaut.png at 256² against a mosaic of flat 8-px cells of the mean
      * colour (the ideal classic matching approaches), Oklab MSE was 8.6e-4, 1.8e-4, 2e-5 and
@@ -32,15 +34,20 @@ public record ViewingLossConfig(List<Integer> scales, List<Double> scaleWeights,
 
     /** Scales 0, 1, 2 equally weighted, λ = {@link #DEFAULT_SSIM_WEIGHT}. */
     public static ViewingLossConfig defaults() {
-        return new ViewingLossConfig(List.of(0, 1, 2), PerceptualLossConfig.ones(3), DEFAULT_SSIM_WEIGHT);
+        return new ViewingLossConfig(List.of(0, 1, 2), PerceptualLossConfig.ones(3), DEFAULT_SSIM_WEIGHT, true);
     }
 
     /** These scales, equally weighted. */
     public ViewingLossConfig withScales(List<Integer> newScales) {
-        return new ViewingLossConfig(newScales, PerceptualLossConfig.ones(newScales.size()), ssimWeight);
+        return new ViewingLossConfig(newScales, PerceptualLossConfig.ones(newScales.size()), ssimWeight, viewingBlur);
     }
 
     public ViewingLossConfig withSsimWeight(double lambda) {
-        return new ViewingLossConfig(scales, scaleWeights, lambda);
+        return new ViewingLossConfig(scales, scaleWeights, lambda, viewingBlur);
+    }
+
+    /** The same without the viewing blur on either side (the pyramid's own anti-alias filter stays): for experiments. */
+    public ViewingLossConfig withoutViewingBlur() {
+        return new ViewingLossConfig(scales, scaleWeights, ssimWeight, false);
     }
 }

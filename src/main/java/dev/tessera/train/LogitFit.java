@@ -10,13 +10,11 @@ import java.util.function.Consumer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Adam;
 import org.bytedeco.pytorch.BoolOptional;
-import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorArrayRefOptional;
 import org.bytedeco.pytorch.TensorOptional;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * The fit mode's direct optimisation (DESIGN §3): the choice for one image alone, as free per-cell
@@ -93,7 +91,7 @@ public final class LogitFit {
             Tensor logits = startingLogits(distances, start, n).set_requires_grad(true);
             Adam adam = MethodAdam.create(List.of(logits), settings.learningRate());
             int[] best = start.clone();
-            double startLoss = hardLoss(best, templates, rows, columns, loss, target), bestLoss = startLoss;
+            double startLoss = HardMosaic.loss(best, templates, rows, columns, loss, target), bestLoss = startLoss;
             int bestStep = 0;
             for (int step = 1; step <= settings.steps(); step++) {
                 float beta = (float) temperature.beta();
@@ -111,8 +109,8 @@ public final class LogitFit {
                 }
                 temperature.advance();
                 if (step % settings.hardEvery() == 0 || step == settings.steps()) {
-                    int[] choice = argmax(logits);
-                    double hard = hardLoss(choice, templates, rows, columns, loss, target);
+                    int[] choice = HardMosaic.argmax(logits);
+                    double hard = HardMosaic.loss(choice, templates, rows, columns, loss, target);
                     if (hard < bestLoss) {
                         bestLoss = hard;
                         best = choice;
@@ -128,7 +126,7 @@ public final class LogitFit {
     }
 
     /** N×h×w mean squared RGB difference of every template from every cell, as a fraction of 255²: ‖x‖² − 2x·T + ‖T‖². */
-    private static Tensor distances(Tensor image, Tensor templates) {
+    static Tensor distances(Tensor image, Tensor templates) {
         try (NoGradGuard g = new NoGradGuard()) {
             long s = templates.size(2);
             double count = 3.0 * s * s * 255 * 255;
@@ -164,28 +162,12 @@ public final class LogitFit {
         return Tensor.create(logits, 1, n, h, w);
     }
 
-    private static float[] chosen(Tensor distances, int[] choice) {
+    static float[] chosen(Tensor distances, int[] choice) {
         int cells = choice.length;
         float[] d = new float[(int) distances.numel()];
         distances.contiguous().data_ptr_float().get(d);
         float[] out = new float[cells];
         for (int c = 0; c < cells; c++) out[c] = d[choice[c] * cells + c];
         return out;
-    }
-
-    private static int[] argmax(Tensor logits) {
-        try (NoGradGuard g = new NoGradGuard()) {
-            Tensor idx = logits.argmax(new LongOptional(1), false).to(ScalarType.Int).contiguous();
-            int[] out = new int[(int) idx.numel()];
-            idx.data_ptr_int().get(out);
-            return out;
-        }
-    }
-
-    /** The loss of the mosaic with the given template pasted in each cell. */
-    private static double hardLoss(int[] choice, Tensor templates, int rows, int columns, MosaicLoss loss, LossTarget target) {
-        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-            return loss.loss(HardMosaic.paste(choice, templates, rows, columns), target).item_double();
-        }
     }
 }

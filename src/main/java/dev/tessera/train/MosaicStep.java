@@ -72,7 +72,15 @@ public final class MosaicStep {
      * step expects).
      */
     public Pass forwardBackward(Tensor images, LossTarget target, float beta) {
-        Tensor logits = logits(images);
+        return throughMix(logits(images), templates, loss, target, beta);
+    }
+
+    /**
+     * Steps 2–5 of the stitched pass from logits that carry their autograd graph: the native mix
+     * at β, the loss's autograd from the mosaic as a leaf, the native mix backward, and
+     * {@code logits.backward(grad_logits)}.
+     */
+    static Pass throughMix(Tensor logits, Tensor templates, MosaicLoss loss, LossTarget target, float beta) {
         Tensor rawLogits = logits.detach();
         Tensor mosaic = Ops.mixForward(rawLogits, templates, beta);
         Tensor leaf = mosaic.detach().set_requires_grad(true);

@@ -74,6 +74,16 @@ public final class TemperatureSchedule {
         return new TemperatureSchedule(new State(START, end, EVERY, (end - START) / (rampIterations / EVERY), 0));
     }
 
+    /**
+     * β held at {@code beta} from the first iteration: for a decoder warm-started by
+     * {@link ClassicImitation}, whose cross-entropy was taken at β = 15, so a ramp from 1 would
+     * first blend the templates the imitation has separated (measured: the soft loss jumped to 6×
+     * classic's at β = 1 and had not come back 100 steps later).
+     */
+    public static TemperatureSchedule constant(double beta) {
+        return new TemperatureSchedule(new State(beta, beta, EVERY, 0, 0));
+    }
+
     /** Continues a schedule saved with {@link #state()}. */
     public static TemperatureSchedule resume(State state) {
         return new TemperatureSchedule(state);

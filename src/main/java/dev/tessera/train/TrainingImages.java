@@ -140,6 +140,26 @@ public final class TrainingImages {
         return Tensor.create(data, batchSize, 3, size, size);
     }
 
+    /**
+     * The first {@code count} images in path order that decode (fewer if the set has fewer):
+     * count×3×size×size, a new tensor owned by the caller. Fixed for a folder, whatever the seed,
+     * so previews of one run and of its resume show the same pictures.
+     */
+    public Tensor first(int count) {
+        if (count < 1) throw new IllegalArgumentException("need at least one image, got " + count);
+        int plane = 3 * size * size;
+        List<float[]> images = new ArrayList<>();
+        for (int i = 0; i < files.size() && images.size() < count; i++) {
+            if (failed.contains(files.get(i))) continue;
+            float[] image = decode(files.get(i));
+            if (image != null) images.add(image);
+        }
+        if (images.isEmpty()) throw new IllegalStateException("none of the " + files.size() + " training images could be decoded");
+        float[] data = new float[images.size() * plane];
+        for (int j = 0; j < images.size(); j++) System.arraycopy(images.get(j), 0, data, j * plane, plane);
+        return Tensor.create(data, images.size(), 3, size, size);
+    }
+
     private float[] decode(Path p) {
         try {
             BufferedImage img = Images.read(p);

@@ -50,6 +50,42 @@ class FitCommandTest {
     }
 
     @Test
+    void aDecoderFitImitatesClassicFirstAndWritesItsArgmaxMosaic() throws Exception {
+        Path image = picture("photo.png", 48, 48, 3);
+        Path tiles = picture("tiles.png", 24, 24, 4);
+        Path out = dir.resolve("out");
+        TesseraCommandTest.Run r = TesseraCommandTest.run("fit", image.toString(), "--grid", tiles.toString(), "--grid-tiles", "3x3",
+                "-o", out.toString(), "--method", "decoder", "--steps", "5", "--warm-start-steps", "120", "--warm-start-lr", "1e-2");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("fit warm start 120/120"), r.err());
+        assertTrue(r.err().contains("encoder is a seeded random VGG16"), "without --vgg the encoder is the seeded network, and says so");
+        assertTrue(r.err().contains("fit step 5/5"), r.err());
+        Matcher m = Pattern.compile("fit: loss (\\S+) \\(classic\\) vs (\\S+) \\(decoder's best argmax.*?(\\S+) after the warm start, "
+                + "(\\S+)% of cells classic's").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        assertEquals(100.0, Double.parseDouble(m.group(4)), 0, "120 imitation steps teach the 36 cells classic's choice");
+        assertEquals(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(3)), 0, "so the warm start's loss is classic's");
+        assertTrue(Double.parseDouble(m.group(2)) <= Double.parseDouble(m.group(3)), r.out());
+        BufferedImage mosaic = Images.read(out.resolve("photo.png"));
+        assertEquals(48, mosaic.getWidth());
+        IndexMap map = IndexMap.load(out.resolve("photo.json"));
+        assertEquals(36, map.cells());
+
+        TesseraCommandTest.Run cold = TesseraCommandTest.run("fit", image.toString(), "--grid", tiles.toString(), "--grid-tiles", "3x3",
+                "-o", dir.resolve("cold").toString(), "--method", "decoder", "--steps", "1", "--warm-start", "none");
+        assertEquals(0, cold.exit(), cold.err());
+        assertTrue(!cold.err().contains("fit warm start"), cold.err());
+
+        TesseraCommandTest.Run bigCells = TesseraCommandTest.run("fit", image.toString(), "--grid", tiles.toString(), "--grid-tiles",
+                "3x3", "-o", out.toString(), "--method", "decoder", "--cell", "16");
+        assertEquals(2, bigCells.exit(), bigCells.err());
+        assertTrue(bigCells.err().contains("--method decoder needs 8-px cells"), bigCells.err());
+        assertEquals(2, TesseraCommandTest.run("fit", image.toString(), "-o", out.toString(), "--method", "annealing").exit());
+        assertEquals(2, TesseraCommandTest.run("fit", image.toString(), "-o", out.toString(), "--method", "decoder", "--warm-start",
+                "magic").exit());
+    }
+
+    @Test
     void aMissingImageIsABadInputNamingTheFile() {
         TesseraCommandTest.Run r = TesseraCommandTest.run("fit", dir.resolve("nope.png").toString(), "-o", dir.resolve("out").toString());
         assertEquals(3, r.exit(), r.err());

@@ -214,4 +214,91 @@ class TrainCommandTest {
                 "-o", out.toString(), photo.toString()).exit());
         assertEquals(2, TesseraCommandTest.run("render", "-o", out.toString()).exit());
     }
+
+    @Test
+    void previewsShowInputSoftAndArgmaxMosaicsOfTheFirstPicturesEveryKIterations() throws Exception {
+        Path images = dir.resolve("images");
+        picture(images.resolve("a.png"), 32, 32, 21);
+        picture(images.resolve("b.png"), 32, 32, 22);
+        picture(images.resolve("c.png"), 32, 32, 23);
+        Path tiles = picture(dir.resolve("tiles.png"), 24, 24, 24);
+        Path model = dir.resolve("run/model.tsr");
+        TesseraCommandTest.Run r = TesseraCommandTest.run(args(images, tiles, "3x3", model, "--batch", "1", "--steps", "3",
+                "--preview-every", "2").toArray(String[]::new));
+        assertEquals(0, r.exit(), r.err());
+        // Every 2 iterations and at the end; none at iteration 1.
+        assertTrue(Files.exists(dir.resolve("run/model-preview-2.png")), r.err());
+        assertTrue(Files.exists(dir.resolve("run/model-preview-3.png")), r.err());
+        assertEquals(2, previews(dir.resolve("run")));
+        assertTrue(r.err().contains("preview " + dir.resolve("run/model-preview-3.png").toAbsolutePath() + ": loss soft "), r.err());
+
+        BufferedImage sheet = Images.read(dir.resolve("run/model-preview-3.png"));
+        assertEquals(3 * 32, sheet.getWidth(), "input | soft | argmax");
+        assertEquals(2 * 32, sheet.getHeight(), "the first two pictures");
+        BufferedImage a = Images.read(images.resolve("a.png")), b = Images.read(images.resolve("b.png"));
+        BufferedImage tileSheet = Images.read(tiles);
+        for (int y = 0; y < 32; y++)
+            for (int x = 0; x < 32; x++) {
+                assertEquals(a.getRGB(x, y), sheet.getRGB(x, y), "row 0 is a.png at (" + x + "," + y + ")");
+                assertEquals(b.getRGB(x, y), sheet.getRGB(x, 32 + y), "row 1 is b.png at (" + x + "," + y + ")");
+            }
+        // Each 8-px cell of the argmax panel is one of the nine tiles, pasted as it is.
+        for (int cy = 0; cy < 8; cy++)
+            for (int cx = 0; cx < 4; cx++) {
+                boolean found = false;
+                for (int t = 0; t < 9 && !found; t++) {
+                    boolean same = true;
+                    for (int y = 0; y < 8 && same; y++)
+                        for (int x = 0; x < 8 && same; x++)
+                            same = sheet.getRGB(64 + cx * 8 + x, cy * 8 + y) == tileSheet.getRGB(t % 3 * 8 + x, t / 3 * 8 + y);
+                    found = same;
+                }
+                assertTrue(found, "argmax cell (" + cx + "," + cy + ") is not a tile");
+            }
+        // The soft mosaic at β ≈ 1 blends templates: some of its cells are no tile at all.
+        int blended = 0;
+        for (int cy = 0; cy < 8; cy++)
+            for (int cx = 0; cx < 4; cx++)
+                if (sheet.getRGB(32 + cx * 8 + 3, cy * 8 + 3) != sheet.getRGB(64 + cx * 8 + 3, cy * 8 + 3)) blended++;
+        assertTrue(blended > 0, "soft and argmax panels are identical");
+
+        Path quiet = dir.resolve("quiet/model.tsr");
+        TesseraCommandTest.Run none = TesseraCommandTest.run(args(images, tiles, "3x3", quiet, "--batch", "1", "--steps", "1",
+                "--preview-every", "0").toArray(String[]::new));
+        assertEquals(0, none.exit(), none.err());
+        assertEquals(0, previews(dir.resolve("quiet")));
+        assertEquals(2, TesseraCommandTest.run(args(images, tiles, "3x3", dir.resolve("x.tsr"), "--preview-every", "-1")
+                .toArray(String[]::new)).exit());
+    }
+
+    @Test
+    void aClassicWarmStartRunsBeforeTrainingAndIsRefusedOnResume() throws Exception {
+        Path images = dir.resolve("images");
+        picture(images.resolve("a.png"), 32, 32, 31);
+        picture(images.resolve("b.png"), 32, 32, 32);
+        Path tiles = picture(dir.resolve("tiles.png"), 24, 24, 33);
+        Path model = dir.resolve("model.tsr");
+        TesseraCommandTest.Run r = TesseraCommandTest.run(args(images, tiles, "3x3", model, "--batch", "2", "--steps", "2",
+                "--warm-start", "classic", "--warm-start-steps", "4").toArray(String[]::new));
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("train warm start 4/4"), r.err());
+        assertTrue(r.err().indexOf("train warm start 4/4") < r.err().indexOf("train iteration 1/2"), r.err());
+        Checkpoint warmed = Checkpoint.load(model);
+        assertEquals(2, warmed.iteration(), "the warm start's steps are not iterations of the run");
+        assertEquals(TemperatureSchedule.END, TemperatureSchedule.resume(warmed.temperature()).beta(), 0,
+                "after imitating at β 15 the run does not ramp from 1");
+        assertEquals(0, warmed.temperature().delta(), 0);
+
+        TesseraCommandTest.Run resumed = TesseraCommandTest.run(args(images, tiles, "3x3", model, "--steps", "3", "--resume",
+                "--warm-start", "classic").toArray(String[]::new));
+        assertEquals(2, resumed.exit(), resumed.err());
+        assertTrue(resumed.err().contains("--warm-start classic starts a new run"), resumed.err());
+        assertEquals(2, Checkpoint.load(model).iteration());
+    }
+
+    private static long previews(Path folder) throws java.io.IOException {
+        try (var files = Files.list(folder)) {
+            return files.filter(f -> f.getFileName().toString().matches("model-preview-\\d+\\.png")).count();
+        }
+    }
 }

@@ -86,6 +86,31 @@ class ViewingLossTest {
     }
 
     @Test
+    void withoutTheViewingBlurTheLossComparesThePyramidLevelsThemselves() {
+        long seed = freshSeed();
+        try (PointerScope scope = new PointerScope()) {
+            Tensor image = TestTensors.image(ScalarType.Double, 1, 3, 48, 48), prediction = TestTensors.image(ScalarType.Double, 1, 3, 48, 48);
+            ViewingLoss loss = new ViewingLoss(ViewingLossConfig.defaults().withSsimWeight(0.3).withoutViewingBlur());
+            double actual, blurred;
+            try (LossTarget target = loss.prepare(image)) {
+                actual = loss.loss(prediction, target).item_double();
+            }
+            ViewingLoss withBlur = new ViewingLoss(ViewingLossConfig.defaults().withSsimWeight(0.3));
+            try (LossTarget target = withBlur.prepare(image)) {
+                blurred = withBlur.loss(prediction, target).item_double();
+            }
+            double sum = 0;
+            for (int s = 0; s <= 2; s++) {
+                Tensor t = s == 0 ? image : blurByHand(image, GaussianBlur.pyramid(s));
+                Tensor y = s == 0 ? prediction : blurByHand(prediction, GaussianBlur.pyramid(s));
+                sum += oklab(y).sub(oklab(t)).square().mean().item_double() + 0.3 * (1 - ssim(luma(y), luma(t)));
+            }
+            assertEquals(sum / 3, actual, 1e-12 * sum, "seed " + seed);
+            assertTrue(actual > 1.5 * blurred, "unblurred noise differs more than blurred noise: " + actual + " vs " + blurred);
+        }
+    }
+
+    @Test
     void oklabOfKnownColoursMatchesPublishedValues() {
         try (PointerScope scope = new PointerScope()) {
             // White is L = 1, a = b = 0; sRGB red is (0.62796, 0.22486, 0.12585) in Ottosson's reference.

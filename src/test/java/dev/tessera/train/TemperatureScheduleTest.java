@@ -65,4 +65,15 @@ class TemperatureScheduleTest {
         assertThrows(IllegalArgumentException.class, () -> TemperatureSchedule.reaching(15, 0));
         assertThrows(IllegalArgumentException.class, () -> TemperatureSchedule.resume(new TemperatureSchedule.State(1, 15, 10, 1.4, -1)));
     }
+
+    @Test
+    void aConstantScheduleHoldsItsBetaThroughAResume() {
+        TemperatureSchedule t = TemperatureSchedule.constant(15);
+        assertEquals(15, t.beta(), 0);
+        for (int i = 0; i < 25; i++) t.advance();
+        assertEquals(15, t.beta(), 0);
+        TemperatureSchedule resumed = TemperatureSchedule.resume(t.state());
+        assertEquals(25, resumed.iteration());
+        assertEquals(15, resumed.beta(), 0);
+    }
 }

@@ -1,0 +1,65 @@
+package dev.tessera.cli;
+
+import dev.tessera.model.Decoder;
+import dev.tessera.model.Vgg16;
+import dev.tessera.templates.TemplateSet;
+import dev.tessera.train.ClassicImitation;
+import dev.tessera.train.TrainingImages;
+import java.io.PrintWriter;
+import java.util.Locale;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** The decoder's warm start flags, shared by {@code fit --method decoder} and {@code train}, whose defaults differ. */
+final class WarmStartOptions {
+    /** Imitation steps when none are asked for: enough for the argmax to agree with classic on most cells of a 256² image. */
+    static final int DEFAULT_STEPS = 200;
+
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec command;
+
+    @Option(names = "--warm-start", paramLabel = "classic|none",
+            description = "classic: first train the decoder to reproduce the classic solution (cross-entropy of its logits against "
+                    + "classic's template per cell), then on the loss; none: from its random initialisation "
+                    + "(default: classic for fit --method decoder, none for train).")
+    String kind;
+
+    @Option(names = "--warm-start-steps", paramLabel = "N", defaultValue = "" + DEFAULT_STEPS,
+            description = "Steps of the classic imitation (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--warm-start-lr", paramLabel = "RATE", defaultValue = "" + ClassicImitation.DEFAULT_RATE,
+            description = "Adam's rate in the classic imitation (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    /** The imitation to run, or 0 steps for none; {@code byDefault} applies when --warm-start is not given. */
+    ClassicImitation.Settings settings(String byDefault) {
+        String k = kind == null ? byDefault : kind;
+        if (!k.equals("classic") && !k.equals("none"))
+            throw new CommandLine.ParameterException(command.commandLine(), "--warm-start '" + k + "': use classic or none");
+        return new ClassicImitation.Settings(k.equals("classic") ? steps : 0, rate);
+    }
+
+    /**
+     * train's warm start (none unless asked for): the decoder imitates classic on training batches
+     * before the first perceptual step. A resumed run is past its start, so asking for one then is refused.
+     * Returns whether it ran (then β does not ramp: {@link dev.tessera.train.TemperatureSchedule#constant}).
+     */
+    boolean beforeTraining(Decoder decoder, Vgg16 encoder, TemplateSet set, TrainingImages images, int batch, boolean resumed,
+            PrintWriter err) {
+        ClassicImitation.Settings warm = settings("none");
+        if (warm.steps() == 0) return false;
+        if (resumed)
+            throw new CommandLine.ParameterException(command.commandLine(), "--warm-start classic starts a new run; leave it out with --resume");
+        ClassicImitation.Step last = ClassicImitation.run(decoder, ClassicImitation.ofTraining(encoder, ClassicImitation.matcher(set),
+                images, batch), warm, s -> {
+                    err.printf(Locale.ROOT, "\rtrain warm start %d/%d  cross-entropy %.4g  classic's choice in %.1f%% of cells   ",
+                            s.step(), s.steps(), s.crossEntropy(), 100 * s.agreement());
+                    err.flush();
+                });
+        err.println();
+        if (!Double.isFinite(last.crossEntropy()))
+            throw new IllegalStateException("the warm start diverged (cross-entropy " + last.crossEntropy() + "); try a lower --warm-start-lr");
+        return true;
+    }
+}

@@ -1,0 +1,114 @@
+package dev.tessera.train;
+
+import dev.tessera.classic.CellGrid;
+import dev.tessera.eval.MosaicQuality;
+import dev.tessera.eval.QualityReport;
+import dev.tessera.eval.ScaleFigures;
+import dev.tessera.image.Images;
+import dev.tessera.model.Decoder;
+import dev.tessera.model.LossTarget;
+import dev.tessera.model.MosaicLoss;
+import dev.tessera.model.Vgg16;
+import dev.tessera.model.ViewingLoss;
+import dev.tessera.model.ViewingLossConfig;
+import dev.tessera.render.IndexMap;
+import dev.tessera.render.MosaicRenderer;
+import dev.tessera.templates.TemplateSet;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * DESIGN §1's properties (1) and (3) on real pictures: the same fit with the default viewing loss,
+ * without the viewing blur, and at scale 0 only, judged on the §6 figures and on how flat the
+ * chosen templates are (mean standard deviation of each chosen 8×8 template's luma; classic's choice
+ * for reference). Run by bench/learned/loss-properties.sh; args: STEPS SET IMAGE... (8-px cells,
+ * pictures whose sides are multiples of 8).
+ */
+public final class LossPropertiesExperiment {
+    private LossPropertiesExperiment() {}
+
+    public static void main(String[] args) throws Exception {
+        torch.set_num_threads(1);
+        int steps = Integer.parseInt(args[0]);
+        TemplateSet set = TemplateSet.open(Path.of(args[1]));
+        Map<String, ViewingLossConfig> losses = new LinkedHashMap<>();
+        losses.put("default (blur, scales 0,1,2)", ViewingLossConfig.defaults());
+        losses.put("no viewing blur", ViewingLossConfig.defaults().withoutViewingBlur());
+        losses.put("scale 0 only", ViewingLossConfig.defaults().withScales(List.of(0)));
+        System.out.println("| picture | method | loss | full PSNR / SSIM / ΔE00 | ½ | ¼ | templates | flatness | judged by default loss |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        try (Vgg16 encoder = Vgg16.seeded(16)) {
+            for (int i = 2; i < args.length; i++) {
+                BufferedImage image = Images.read(Path.of(args[i]));
+                String name = Path.of(args[i]).getFileName().toString();
+                CellGrid grid = CellGrid.ofCellSize(image.getWidth(), image.getHeight(), MosaicStep.ENCODER_STRIDE);
+                IndexMap classic = ClassicImitation.matcher(set).match(image, grid).map();
+                int[] start = new int[classic.cells()];
+                for (int c = 0; c < start.length; c++) start[c] = classic.template(c);
+                row(name, "classic", "-", start, set, image, grid);
+                for (Map.Entry<String, ViewingLossConfig> e : losses.entrySet()) {
+                    try (PointerScope scope = new PointerScope()) {
+                        MosaicLoss loss = new ViewingLoss(e.getValue());
+                        Tensor x = Images.toTensor(image);
+                        LogitFit.Result logits = LogitFit.fit(x, set.analysisTensor(), start, loss, new LogitFit.Settings(steps, 0.05, 5),
+                                p -> {});
+                        row(name, "logits", e.getKey(), logits.choice(), set, image, grid);
+                        try (Decoder decoder = Decoder.initialised(set.count(), 0)) {
+                            DecoderFit.Result cold = DecoderFit.fit(encoder, decoder, x, set.analysisTensor(), start, loss,
+                                    new DecoderFit.Settings(steps, DecoderFit.DEFAULT_RATE, 5, new ClassicImitation.Settings(0, 1e-3)),
+                                    w -> {}, p -> {});
+                            row(name, "decoder, cold", e.getKey(), cold.choice(), set, image, grid);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void row(String name, String method, String loss, int[] choice, TemplateSet set, BufferedImage image, CellGrid grid) {
+        IndexMap map = new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), choice, new float[choice.length], 0, null,
+                set.contentHash(), set.names());
+        QualityReport q = MosaicQuality.measure(image, new MosaicRenderer(set, grid.cellSize()).image(map));
+        double judged;
+        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            ViewingLoss byDefault = new ViewingLoss();
+            Tensor x = Images.toTensor(image);
+            try (LossTarget target = byDefault.prepare(x)) {
+                judged = byDefault.loss(HardMosaic.paste(choice, set.analysisTensor(), grid.rows(), grid.columns()), target).item_double();
+            }
+        }
+        System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %d | %.1f | %.4g |%n", name, method, loss, figures(q.full()),
+                figures(q.half()), figures(q.quarter()), map.distinctTemplates(), flatness(choice, set), judged);
+        System.out.flush();
+    }
+
+    private static String figures(ScaleFigures f) {
+        return String.format(Locale.ROOT, "%.2f / %.3f / %.2f", f.psnr(), f.ssim(), f.deltaE00());
+    }
+
+    /** Mean over cells of the standard deviation of the chosen template's BT.601 luma (0..255). */
+    private static double flatness(int[] choice, TemplateSet set) {
+        double sum = 0;
+        for (int k : choice) {
+            float[] t = set.tilePlanes(k, MosaicStep.ENCODER_STRIDE);
+            int n = t.length / 3;
+            double mean = 0, sq = 0;
+            for (int i = 0; i < n; i++) {
+                double y = 0.299 * t[i] + 0.587 * t[n + i] + 0.114 * t[2 * n + i];
+                mean += y;
+                sq += y * y;
+            }
+            mean /= n;
+            sum += Math.sqrt(Math.max(0, sq / n - mean * mean));
+        }
+        return sum / choice.length;
+    }
+}
