@@ -83,8 +83,11 @@ public class LossVariants {
         torch.manual_seed(0);
         LogitFit.Result result;
         try (PointerScope scope = new PointerScope()) {
-            float[] planes = Resampler.resize(image, new Rectangle(image.getWidth(), image.getHeight()), set.background(),
-                    grid.columns() * a, grid.rows() * a);
+            // What classic aims at (tone-mapped for glyphs), as `tessera fit` does; -Dtarget=original for the original.
+            float[] planes = "original".equals(System.getProperty("target"))
+                    ? Resampler.resize(image, new Rectangle(image.getWidth(), image.getHeight()), set.background(), grid.columns() * a,
+                            grid.rows() * a)
+                    : classic.target(image, grid, grid.columns() * a, grid.rows() * a);
             Tensor x = Tensor.create(planes, 1, 3, grid.rows() * a, grid.columns() * a);
             result = LogitFit.fit(x, set.analysisTensor(), startChoice, new ViewingLoss(config), new LogitFit.Settings(steps, 0.05, 5), p -> {});
         }

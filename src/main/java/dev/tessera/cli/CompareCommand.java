@@ -7,13 +7,11 @@ import dev.tessera.eval.CompareEntry;
 import dev.tessera.eval.CompareReport;
 import dev.tessera.eval.MosaicQuality;
 import dev.tessera.image.Images;
-import dev.tessera.image.Resampler;
 import dev.tessera.model.ViewingLoss;
 import dev.tessera.render.IndexMap;
 import dev.tessera.render.MosaicRenderer;
 import dev.tessera.templates.TemplateSet;
 import dev.tessera.train.LogitFit;
-import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -127,7 +125,7 @@ final class CompareCommand implements Callable<Integer> {
             Made made = switch (mode) {
                 case CLASSIC -> classic(image, grid, set, ClassicOptions.defaults(subcells, toneMap));
                 case CLASSIC_D5 -> classic(image, grid, set, new ClassicOptions(subcells, D5_MIN_DISTANCE, 0, false, 0, toneMap));
-                case FIT -> fit(image, target, grid, set, ClassicOptions.defaults(subcells, toneMap), fitSettings, err);
+                case FIT -> fit(image, grid, set, ClassicOptions.defaults(subcells, toneMap), fitSettings, err);
                 case LEARNED -> new Made(learned.indexMap(image, grid), learned.describe());
             };
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -171,17 +169,17 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     /** Fit as `tessera fit` runs it (viewing loss, its default rate), started from classic's solution, which is part of its time. */
-    private static Made fit(BufferedImage image, BufferedImage target, CellGrid grid, TemplateSet set, ClassicOptions start,
+    private static Made fit(BufferedImage image, CellGrid grid, TemplateSet set, ClassicOptions start,
             LogitFit.Settings settings, PrintWriter err) {
-        IndexMap classic = new ClassicMatcher(set, start).match(image, grid).map();
+        ClassicMatcher matcher = new ClassicMatcher(set, start);
+        IndexMap classic = matcher.match(image, grid).map();
         int[] startChoice = new int[classic.cells()];
         for (int i = 0; i < startChoice.length; i++) startChoice[i] = classic.template(i);
         int a = set.analysisSize();
         LogitFit.Result result;
         try (PointerScope scope = new PointerScope()) {
-            // The loss sees each cell at the templates' analysis size.
-            float[] planes = Resampler.resize(target, new Rectangle(target.getWidth(), target.getHeight()), set.background(),
-                    grid.columns() * a, grid.rows() * a);
+            // The loss sees each cell at the templates' analysis size, and the picture classic aims at (as `tessera fit`).
+            float[] planes = matcher.target(image, grid, grid.columns() * a, grid.rows() * a);
             Tensor x = Tensor.create(planes, 1, 3, grid.rows() * a, grid.columns() * a);
             result = LogitFit.fit(x, set.analysisTensor(), startChoice, new ViewingLoss(), settings, p -> {
                 err.printf(Locale.ROOT, "\rfit step %d/%d  loss %.6g  best hard %.6g   ", p.step(), p.steps(), p.softLoss(), p.bestHardLoss());

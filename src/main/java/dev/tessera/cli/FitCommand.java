@@ -7,7 +7,6 @@ import dev.tessera.classic.ClassicOptions;
 import dev.tessera.eval.MosaicQuality;
 import dev.tessera.eval.QualityReport;
 import dev.tessera.image.Images;
-import dev.tessera.image.Resampler;
 import dev.tessera.model.MosaicLoss;
 import dev.tessera.model.PerceptualLoss;
 import dev.tessera.model.Vgg16;
@@ -79,6 +78,11 @@ final class FitCommand implements Callable<Integer> {
     @Mixin
     WarmStartOptions warmStart;
 
+    @Option(names = "--tone-map", negatable = true, description = "Map the picture's tones into the range the set can show, "
+            + "for the classic start and for what the fit aims at alike (default: on for glyph sets). Figures are always "
+            + "against the original picture.")
+    Boolean toneMap;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "LibTorch's random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -103,7 +107,8 @@ final class FitCommand implements Callable<Integer> {
         if (grid.cropped()) err.println("tessera fit: " + grid.describeCrop());
         BufferedImage target = grid.cropped()
                 ? image.getSubimage(grid.region().x, grid.region().y, grid.region().width, grid.region().height) : image;
-        ClassicMatcher classic = new ClassicMatcher(set, ClassicOptions.defaults(ClassicOptions.defaultSubcells(set, cell), set.isGlyphSet()));
+        ClassicMatcher classic = new ClassicMatcher(set, ClassicOptions.defaults(ClassicOptions.defaultSubcells(set, cell),
+                toneMap != null ? toneMap : set.isGlyphSet()));
         IndexMap start = classic.match(image, grid).map();
         int[] startChoice = new int[start.cells()];
         for (int i = 0; i < startChoice.length; i++) startChoice[i] = start.template(i);
@@ -118,9 +123,10 @@ final class FitCommand implements Callable<Integer> {
             IndexMap fitted;
             String summary;
             try (PointerScope scope = new PointerScope()) {
-                // The loss sees each cell at the templates' analysis size.
-                float[] planes = Resampler.resize(target, new java.awt.Rectangle(target.getWidth(), target.getHeight()),
-                        set.background(), grid.columns() * a, grid.rows() * a);
+                // The loss sees each cell at the templates' analysis size, and the picture classic aims at:
+                // tone-mapped when classic's is (measured: aiming at the original's blacks, which a glyph
+                // set cannot make, cost glyph fits 0.03–0.19 SSIM; bench/RESULTS.md, "weight-free loss").
+                float[] planes = classic.target(image, grid, grid.columns() * a, grid.rows() * a);
                 Tensor x = Tensor.create(planes, 1, 3, grid.rows() * a, grid.columns() * a);
                 if (decoder) {
                     DecoderFit.Result r = fitDecoder(network, x, set, startChoice, loss, rate, err);
