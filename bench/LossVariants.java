@@ -53,6 +53,16 @@ public class LossVariants {
         variants.put("λ 0.02", d.withSsimWeight(0.02));
         variants.put("scale 0 only", d.withScales(List.of(0)));
         variants.put("scales 1,2 only", d.withScales(List.of(1, 2)));
+        variants.put("no viewing blur", d.withoutViewingBlur());
+        variants.put("+ sRGB MSE ×1", d.withRgbWeight(1));
+        variants.put("no viewing blur, + sRGB MSE ×1", d.withoutViewingBlur().withRgbWeight(1));
+        String only = System.getProperty("variants");  // e.g. -Dvariants=6,7,8 (0-based rows above)
+        if (only != null) {
+            List<String> keys = new ArrayList<>(variants.keySet());
+            Map<String, ViewingLossConfig> chosen = new LinkedHashMap<>();
+            for (String i : only.split(",")) chosen.put(keys.get(Integer.parseInt(i.trim())), variants.get(keys.get(Integer.parseInt(i.trim()))));
+            variants = chosen;
+        }
         // One LibTorch thread: several runs go side by side, and OpenMP threads waiting at barriers on a
         // shared machine made a 300-step fit take minutes.
         torch.set_num_threads(1);

@@ -44,6 +44,7 @@ public final class ViewingLoss implements MosaicLoss {
                 Tensor seen = seen(x, s);
                 perScale.add(Oklab.fromSrgb255(seen));
                 perScale.add(Oklab.luma(seen));
+                if (config.rgbWeight() > 0) perScale.add(seen);
             }
             return perScale;
         });
@@ -56,8 +57,11 @@ public final class ViewingLoss implements MosaicLoss {
         int scales = config.scales().size();
         for (int i = 0; i < scales; i++) {
             Tensor seen = seen(prediction, config.scales().get(i));
-            Tensor colour = mse_loss(Oklab.fromSrgb255(seen), t.get(2 * i));
-            Tensor structure = Ssim.mean(Oklab.luma(seen), t.get(2 * i + 1)).neg().add(new Scalar(1.0));
+            int per = config.rgbWeight() > 0 ? 3 : 2;
+            Tensor colour = mse_loss(Oklab.fromSrgb255(seen), t.get(per * i));
+            if (config.rgbWeight() > 0)
+                colour = colour.add(mse_loss(seen, t.get(per * i + 2)), new Scalar(config.rgbWeight() / (255.0 * 255.0)));
+            Tensor structure = Ssim.mean(Oklab.luma(seen), t.get(per * i + 1)).neg().add(new Scalar(1.0));
             double share = config.scaleWeights().get(i) / scales;
             lastTerms[2 * i] = colour.item_double() * share;
             lastTerms[2 * i + 1] = structure.item_double() * config.ssimWeight() * share;
@@ -89,7 +93,8 @@ public final class ViewingLoss implements MosaicLoss {
 
     @Override
     public String describe() {
-        return "viewing loss (weight-free default): Oklab MSE + " + config.ssimWeight() + "·(1 − SSIM on luma) at scales "
+        return "viewing loss (weight-free default): Oklab MSE" + (config.rgbWeight() > 0 ? " + " + config.rgbWeight() + "·sRGB MSE" : "")
+                + " + " + config.ssimWeight() + "·(1 − SSIM on luma) at scales "
                 + config.scales() + (config.viewingBlur() ? ", prediction and target blurred alike at viewing distance"
                         : ", WITHOUT the viewing blur (experiment)") + "; for the paper's vgg16 "
                 + "perceptual loss supply a VGG16 weight file with --vgg FILE (torchvision/timm state dict as .pth or .safetensors)";

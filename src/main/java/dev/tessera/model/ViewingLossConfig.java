@@ -12,8 +12,9 @@ import java.util.List;
  * @param ssimWeight λ, the weight of the structure term
  * @param viewingBlur whether both sides get the viewing blur (always, but for the experiment that
  *     shows what it is for: DESIGN §1, "without the blur the network collapses onto flat templates")
+ * @param rgbWeight weight of the MSE of sRGB/255 added to the colour term (0 by default)
  */
-public record ViewingLossConfig(List<Integer> scales, List<Double> scaleWeights, double ssimWeight, boolean viewingBlur) {
+public record ViewingLossConfig(List<Integer> scales, List<Double> scaleWeights, double ssimWeight, boolean viewingBlur, double rgbWeight) {
     /**
      * λ = 0.005: on samples/astronaut.png at 256² against a mosaic of flat 8-px cells of the mean
      * colour (the ideal classic matching approaches), Oklab MSE was 8.6e-4, 1.8e-4, 2e-5 and
@@ -30,24 +31,34 @@ public record ViewingLossConfig(List<Integer> scales, List<Double> scaleWeights,
             throw new IllegalArgumentException("viewing loss: " + scaleWeights.size() + " scale weights for " + scales.size() + " scales");
         if (!(ssimWeight >= 0) || Double.isInfinite(ssimWeight))
             throw new IllegalArgumentException("viewing loss: SSIM weight must be a finite number ≥ 0, got " + ssimWeight);
+        if (!(rgbWeight >= 0) || Double.isInfinite(rgbWeight))
+            throw new IllegalArgumentException("viewing loss: sRGB weight must be a finite number ≥ 0, got " + rgbWeight);
     }
 
     /** Scales 0, 1, 2 equally weighted, λ = {@link #DEFAULT_SSIM_WEIGHT}. */
     public static ViewingLossConfig defaults() {
-        return new ViewingLossConfig(List.of(0, 1, 2), PerceptualLossConfig.ones(3), DEFAULT_SSIM_WEIGHT, true);
+        return new ViewingLossConfig(List.of(0, 1, 2), PerceptualLossConfig.ones(3), DEFAULT_SSIM_WEIGHT, true, 0);
     }
 
     /** These scales, equally weighted. */
     public ViewingLossConfig withScales(List<Integer> newScales) {
-        return new ViewingLossConfig(newScales, PerceptualLossConfig.ones(newScales.size()), ssimWeight, viewingBlur);
+        return new ViewingLossConfig(newScales, PerceptualLossConfig.ones(newScales.size()), ssimWeight, viewingBlur, rgbWeight);
     }
 
     public ViewingLossConfig withSsimWeight(double lambda) {
-        return new ViewingLossConfig(scales, scaleWeights, lambda, viewingBlur);
+        return new ViewingLossConfig(scales, scaleWeights, lambda, viewingBlur, rgbWeight);
+    }
+
+    /**
+     * The same plus w·MSE of sRGB/255 in the colour term (what PSNR measures; classic matching's
+     * signature has it at half weight): for experiments.
+     */
+    public ViewingLossConfig withRgbWeight(double w) {
+        return new ViewingLossConfig(scales, scaleWeights, ssimWeight, viewingBlur, w);
     }
 
     /** The same without the viewing blur on either side (the pyramid's own anti-alias filter stays): for experiments. */
     public ViewingLossConfig withoutViewingBlur() {
-        return new ViewingLossConfig(scales, scaleWeights, ssimWeight, false);
+        return new ViewingLossConfig(scales, scaleWeights, ssimWeight, false, rgbWeight);
     }
 }

@@ -37,6 +37,32 @@ class ViewingLossTest {
     }
 
     @Test
+    void anSrgbTermAddsItsWeightedMseToEachScalesColour() {
+        long seed = freshSeed();
+        try (PointerScope scope = new PointerScope()) {
+            Tensor image = TestTensors.image(ScalarType.Double, 1, 3, 48, 48), prediction = TestTensors.image(ScalarType.Double, 1, 3, 48, 48);
+            ViewingLoss loss = new ViewingLoss(ViewingLossConfig.defaults().withSsimWeight(0.3).withRgbWeight(0.7));
+            double actual;
+            try (LossTarget target = loss.prepare(image)) {
+                actual = loss.loss(prediction, target).item_double();
+            }
+            double sum = 0;
+            for (int s = 0; s <= 2; s++) {
+                Tensor t = blurByHand(s == 0 ? image : blurByHand(image, GaussianBlur.pyramid(s)), GaussianBlur.viewing());
+                Tensor y = blurByHand(s == 0 ? prediction : blurByHand(prediction, GaussianBlur.pyramid(s)), GaussianBlur.viewing());
+                double colour = oklab(y).sub(oklab(t)).square().mean().item_double()
+                        + 0.7 * y.sub(t).div(new org.bytedeco.pytorch.Scalar(255.0)).square().mean().item_double();
+                sum += colour + 0.3 * (1 - ssim(luma(y), luma(t)));
+            }
+            assertEquals(sum / 3, actual, 1e-12 * sum, "seed " + seed);
+            assertTrue(loss.describe().contains("0.7·sRGB MSE"), loss.describe());
+        }
+        LossChecks.assertGradientMatchesFiniteDifferences(new ViewingLoss(ViewingLossConfig.defaults().withScales(List.of(0, 1))
+                .withSsimWeight(0.5).withRgbWeight(1)), TestTensors.image(ScalarType.Double, 1, 3, 24, 24),
+                TestTensors.image(ScalarType.Double, 1, 3, 24, 24), 1e-3, 1e-6);
+    }
+
+    @Test
     void lossEqualsAHandAssembledComposite() {
         long seed = freshSeed();
         try (PointerScope scope = new PointerScope()) {
