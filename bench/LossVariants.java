@@ -56,6 +56,7 @@ public class LossVariants {
         variants.put("no viewing blur", d.withoutViewingBlur());
         variants.put("+ sRGB MSE ×1", d.withRgbWeight(1));
         variants.put("no viewing blur, + sRGB MSE ×1", d.withoutViewingBlur().withRgbWeight(1));
+        variants.put("λ 0.05", d.withSsimWeight(0.05));
         String only = System.getProperty("variants");  // e.g. -Dvariants=6,7,8 (0-based rows above)
         if (only != null) {
             List<String> keys = new ArrayList<>(variants.keySet());

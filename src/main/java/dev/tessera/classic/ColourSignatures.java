@@ -62,16 +62,28 @@ final class ColourSignatures {
     }
 
     static ColourSignatures ofTemplates(TemplateSet set, int k) {
-        int s = TEMPLATE_ANALYSIS_SIZE, n = set.count();
+        int s = analysisSize(set, k), n = set.count();
         float[] all = set.planes(s);
         float[] features = new float[n * PER_SUBCELL * k * k], mean = new float[n * 3];
         int tile = 3 * s * s;
         // Thousands of independent templates: worth both cores (it is on the start-up path of every run).
         IntStream.range(0, n).parallel().forEach(i -> {
             float[] one = java.util.Arrays.copyOfRange(all, i * tile, (i + 1) * tile);
-            gather(Resampler.resize(one, s, s, k, k), k, k, 0, 0, k, i, features, mean);
+            gather(s == k ? one : Resampler.resize(one, s, s, k, k), k, k, 0, 0, k, i, features, mean);
         });
         return new ColourSignatures(n, k, features, mean);
+    }
+
+    /**
+     * The tile size templates are analysed at: {@value #TEMPLATE_ANALYSIS_SIZE}, or k itself when
+     * the set is of pictures and has k prepared. Picture tiles are area-averaged from their source
+     * at every size, and area-averaging a 32-px tile down to k px (k dividing 32) covers exactly the
+     * source areas a k-px tile averages: the same numbers up to the 8-bit rounding of the stored
+     * tiles, for a quarter of the work at k = 16 (on the start-up path of every run). Glyphs are
+     * drawn at each size, not shrunk, so they keep the 32-px analysis.
+     */
+    static int analysisSize(TemplateSet set, int k) {
+        return !set.isGlyphSet() && TEMPLATE_ANALYSIS_SIZE % k == 0 && set.preparedSizes().contains(k) ? k : TEMPLATE_ANALYSIS_SIZE;
     }
 
     /** The k×k block at (x0, y0) of 3×h×w planes → signature and mean of item {@code item}. */
