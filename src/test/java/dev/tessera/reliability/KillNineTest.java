@@ -72,7 +72,10 @@ class KillNineTest {
             // Far more steps than the kill leaves time for: every kill lands in the middle of training.
             child.addAll(List.of("--steps", "100000"));
             long delay = rnd.nextLong(0, 1200);
-            String log = runAndKill(child, folder.resolve("kill-" + kill + ".log"), "tessera train: ", delay);
+            // Timed from the last line before the loop (the resume line, or the run's summary when fresh):
+            // an earlier line (a warning about --size) let a 10 ms kill land before the resume was logged.
+            String log = runAndKill(child, folder.resolve("kill-" + kill + ".log"),
+                    iteration > 0 ? "tessera train: resuming " : "images at ", delay);
             String where = String.format(Locale.ROOT, "kill %d, %d ms into training (seed %d); its log:%n%s", kill, delay, SEED, log);
             if (iteration > 0)
                 assertTrue(log.contains("resuming " + model + " from iteration " + iteration + ","), where);
