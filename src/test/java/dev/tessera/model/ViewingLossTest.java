@@ -104,7 +104,9 @@ class ViewingLossTest {
                 double colour = oklab(y).sub(oklab(t)).square().mean().item_double() / 3;
                 double structure = 0.3 * (1 - ssim(luma(y), luma(t))) / 3;
                 assertEquals(colour, terms[2 * s], 1e-12 * colour, "colour at scale " + s + ", seed " + seed);
-                assertEquals(structure, terms[2 * s + 1], 1e-12 * structure, "structure at scale " + s + ", seed " + seed);
+                // 1 − SSIM cancels (SSIM ≈ 0.99 at the coarse scale): its rounding is that of SSIM, a
+                // number near 1, so the bound is relative to λ/3, not to the small difference.
+                assertEquals(structure, terms[2 * s + 1], 1e-12 * (0.3 / 3), "structure at scale " + s + ", seed " + seed);
                 sum += terms[2 * s] + terms[2 * s + 1];
             }
             assertEquals(actual, sum, 1e-12 * actual, "the terms add up to the loss, seed " + seed);
