@@ -19,6 +19,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
@@ -28,9 +30,10 @@ import picocli.CommandLine.Option;
 
 /**
  * The README's main job: a classic glyph mosaic of a sample picture (image, text, HTML and index
- * map), its quality figures at viewing distance, and the picture as the method sees it from afar
- * (the viewing blur, then both pyramid levels) computed by the native kernels, checked against and
- * timed against their LibTorch composites.
+ * map), its quality figures at viewing distance, the picture as the method sees it from afar (the
+ * viewing blur, then both pyramid levels) computed by the native kernels, checked against and
+ * timed against their LibTorch composites, and classic against fit with the glyphs and with a
+ * colour set, each as a `compare` report (input | classic | fit, and the figures).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run Tessera on a sample image and write the results to a folder.")
@@ -43,6 +46,11 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output"}, defaultValue = "demo-out", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path output;
+
+    /** Fit steps per set: enough for the β ramp to finish, and the whole demo under two minutes on 2 cores. */
+    static final int FIT_STEPS = 60;
+    /** Sides below this skip the comparison: the colour set is the picture cut into 16×16 tiles of at least 8 px. */
+    static final int MIN_COMPARE_SIDE = 128;
 
     @Override
     public Integer call() throws Exception {
@@ -60,6 +68,32 @@ final class DemoCommand implements Callable<Integer> {
             stage(out, "pyramid level 2 (1/4)", viewed, GaussianBlur.pyramid(2), "pyramid2");
         }
         out.printf("wrote %s/{mosaic.png,mosaic.txt,mosaic.html,mosaic.json,viewing.png,pyramid1.png,pyramid2.png}%n", output);
+        out.flush();
+        if (Math.min(picture.getWidth(), picture.getHeight()) < MIN_COMPARE_SIDE) {
+            out.printf("%nclassic against fit skipped: the picture is %dx%d; it needs %d px a side (16x16 tiles of 8 px or more "
+                    + "cut from it, and the viewing loss's three scales)%n", picture.getWidth(), picture.getHeight(), MIN_COMPARE_SIDE);
+            return 0;
+        }
+        out.println();
+        out.println("fit optimises the choice per cell on " + new dev.tessera.model.ViewingLoss().describe()
+                + " (e.g. tessera fit PICTURE --vgg vgg16.pth); no encoder is involved.");
+        // Classic and fit side by side, with the glyphs and with a colour set (the picture's own
+        // 16×16 tiles, so nothing needs fetching): `tessera compare`'s report for each.
+        for (String[] set : new String[][] {{"glyphs", "--templates", "glyphs"},
+                {"tiles", "--grid", in.toString(), "--grid-tiles", "16x16"}}) {
+            Path folder = output.resolve("compare-" + set[0]);
+            List<String> args = new ArrayList<>(List.of(in.toString(), "--modes", "classic,fit", "--steps", Integer.toString(FIT_STEPS),
+                    "-o", folder.toString()));
+            args.addAll(List.of(set).subList(1, set.length));
+            out.println();
+            out.println("== classic and fit, " + (set[0].equals("glyphs") ? "the 62 glyphs" : "256 tiles cut from the picture itself")
+                    + ": tessera compare " + String.join(" ", args));
+            out.flush();
+            int code = new CommandLine(new CompareCommand()).setOut(out).setErr(spec.commandLine().getErr()).execute(args.toArray(String[]::new));
+            if (code != 0) return code;
+        }
+        out.printf("%nwrote %s/compare-glyphs/ and %s/compare-tiles/: report.html (offline), report.png (input | classic | fit), "
+                + "report.json%n", output, output);
         return 0;
     }
 

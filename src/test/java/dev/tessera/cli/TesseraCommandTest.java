@@ -72,6 +72,7 @@ class TesseraCommandTest {
         }
         assertEquals(3, stages, r.out());
         assertTrue(Files.exists(dir.resolve("out/viewing.png")));
+        assertTrue(r.out().contains("classic against fit skipped: the picture is 40x24"), r.out());
     }
 
     @Test
