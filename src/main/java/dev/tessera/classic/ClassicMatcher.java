@@ -78,15 +78,9 @@ public final class ClassicMatcher {
         FairAssignment.Settings settings = pairs <= FAIR_EXACT_LIMIT ? FairAssignment.Settings.exact()
                 : FairAssignment.Settings.exact().withMaxRounds(1);
         FairAssignment.Result r = FairAssignment.solve(cells.features, templates.features, cells.dims(), settings);
-        int d = cells.dims();
         for (int i = 0; i < choice.length; i++) {
             choice[i] = r.templateOfCell()[i];
-            double s = 0;
-            for (int j = 0; j < d; j++) {
-                double diff = cells.features[i * d + j] - templates.features[choice[i] * d + j];
-                s += diff * diff;
-            }
-            score[i] = (float) s;
+            score[i] = (float) cells.squaredDistance(i, templates, choice[i]);
         }
         return r.provenOptimal() ? "fair assignment: optimal"
                 : String.format("fair assignment: within %.3g of optimal (%.2g%% of the total cost %.4g)", r.gapBound(),

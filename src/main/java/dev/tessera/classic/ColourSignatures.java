@@ -41,6 +41,17 @@ final class ColourSignatures {
         return PER_SUBCELL * subcells * subcells;
     }
 
+    /** Squared Euclidean distance, in double, between item i's signature here and item j's in {@code other}. */
+    double squaredDistance(int i, ColourSignatures other, int j) {
+        int d = dims();
+        double s = 0;
+        for (int x = 0, a = i * d, b = j * d; x < d; x++) {
+            double diff = features[a + x] - other.features[b + x];
+            s += diff * diff;
+        }
+        return s;
+    }
+
     /**
      * The cells of {@code grid} in {@code image} (transparency composited on white), tone-mapped
      * into the range of {@code toneTo} first when it is not null; {@code toneUsed}[0] receives the map.

@@ -41,7 +41,7 @@ final class PrunedNearest {
         if (!applies(k) || templates.subcells != k)
             throw new IllegalArgumentException("pruned search needs equal sub-cell counts divisible into 4x4 blocks, got " + k
                     + " and " + templates.subcells);
-        int m = cells.count, n = templates.count, d = cells.dims();
+        int m = cells.count, n = templates.count;
         float[] coarseT = coarse(templates), coarseC = coarse(cells);
         int cd = coarseT.length / n;
         double[] normT = norms(coarseT, cd);
@@ -57,10 +57,10 @@ final class PrunedNearest {
                 int start = 0;
                 for (int t = 1; t < n; t++) if (bounds[row + t] < bounds[row + start]) start = t;
                 int best = start;
-                double bestDistance = full(cells.features, cell, templates.features, start, d);
+                double bestDistance = cells.squaredDistance(cell, templates, start);
                 for (int t = 0; t < n; t++) {
                     if (t == start || bounds[row + t] - MARGIN * (normC[q] + normT[t]) > bestDistance) continue;
-                    double s = full(cells.features, cell, templates.features, t, d);
+                    double s = cells.squaredDistance(cell, templates, t);
                     if (s < bestDistance || (s == bestDistance && t < best)) {
                         bestDistance = s;
                         best = t;

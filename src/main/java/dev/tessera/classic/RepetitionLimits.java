@@ -202,7 +202,7 @@ final class RepetitionLimits {
 
     private int exactScan(int cell, ColourSignatures cells, ColourSignatures set, int[] uses, int[] bannedStamp, int stamp,
             float[] score) {
-        int d = cells.dims(), best = -1;
+        int best = -1;
         double bestCost = Double.MAX_VALUE;
         for (int t = 0; t < templates; t++) {
             if (!allowed(t, uses, bannedStamp, stamp)) continue;
@@ -219,12 +219,7 @@ final class RepetitionLimits {
                     + " templates; at least " + (precedingNeighbours() + 1) + " are needed for this distance"
                     + (maxUses > 0 && enough > 0 ? ", and --max-uses " + enough + " or more never runs out" : ""));
         }
-        double s = 0;
-        for (int j = 0; j < d; j++) {
-            double diff = cells.features[cell * d + j] - set.features[best * d + j];
-            s += diff * diff;
-        }
-        score[cell] = (float) s;
+        score[cell] = (float) cells.squaredDistance(cell, set, best);
         return best;
     }
 }
