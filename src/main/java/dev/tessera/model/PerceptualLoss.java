@@ -45,7 +45,7 @@ public final class PerceptualLoss implements MosaicLoss {
         return LossTarget.capture(this, image, x -> {
             List<Tensor> features = new ArrayList<>();
             for (int s : config.scales()) {
-                Tensor t = config.blurTarget() ? ViewingPyramid.seen(x, s) : ViewingPyramid.level(x, s);
+                Tensor t = config.blurTarget() && config.viewingBlur() ? ViewingPyramid.seen(x, s) : ViewingPyramid.level(x, s);
                 Map<VggTap, Tensor> f = vgg.features(t, config.layers());
                 for (VggTap layer : config.layers()) features.add(f.get(layer));
             }
@@ -62,7 +62,9 @@ public final class PerceptualLoss implements MosaicLoss {
         Tensor total = null;
         int k = 0;
         for (int si = 0; si < config.scales().size(); si++) {
-            Map<VggTap, Tensor> f = vgg.features(ViewingPyramid.seen(prediction, config.scales().get(si)), layers);
+            int scale = config.scales().get(si);
+            Tensor seen = config.viewingBlur() ? ViewingPyramid.seen(prediction, scale) : ViewingPyramid.level(prediction, scale);
+            Map<VggTap, Tensor> f = vgg.features(seen, layers);
             for (int li = 0; li < layers.size(); li++) {
                 double weight = config.scaleWeights().get(si) * config.layerWeights().get(li);
                 Tensor term = mse_loss(f.get(layers.get(li)), targetFeatures.get(k++)).mul(new Scalar(weight));
@@ -89,7 +91,8 @@ public final class PerceptualLoss implements MosaicLoss {
     public String describe() {
         String layers = config.layers().stream().map(VggTap::layerName).collect(Collectors.joining(", "));
         return "vgg16 perceptual loss: MSE of VGG16 features " + layers + " at scales " + config.scales()
-                + (config.blurTarget() ? ", prediction and target blurred at viewing distance" : ", prediction blurred at viewing distance (as the paper)")
+                + (!config.viewingBlur() ? ", no viewing blur (experiment)"
+                        : config.blurTarget() ? ", prediction and target blurred at viewing distance" : ", prediction blurred at viewing distance (as the paper)")
                 + "; weights: " + vgg.origin();
     }
 

@@ -46,8 +46,10 @@ class PerceptualLossTest {
         Map<String, Tensor> p = TestTensors.randomVggParameters();
         try (PointerScope scope = new PointerScope(); Vgg16 vgg = Vgg16.fromParameters(p, Preprocessing.IMAGENET)) {
             Tensor image = TestTensors.image(ScalarType.Float, 2, 3, 64, 64), prediction = TestTensors.image(ScalarType.Float, 2, 3, 64, 64);
-            for (boolean blurTarget : new boolean[] {false, true}) {
-                PerceptualLoss loss = new PerceptualLoss(vgg, PerceptualLossConfig.paper().withBlurTarget(blurTarget));
+            for (int variant = 0; variant < 3; variant++) {
+                boolean blurTarget = variant == 1, viewingBlur = variant < 2;
+                PerceptualLossConfig config = PerceptualLossConfig.paper().withBlurTarget(blurTarget);
+                PerceptualLoss loss = new PerceptualLoss(vgg, viewingBlur ? config : config.withoutViewingBlur());
                 double actual;
                 try (LossTarget target = loss.prepare(image)) {
                     actual = loss.loss(prediction, target).item_double();
@@ -57,11 +59,11 @@ class PerceptualLossTest {
                     Tensor t = s == 0 ? image : blurByHand(image, GaussianBlur.pyramid(s));
                     if (blurTarget) t = blurByHand(t, GaussianBlur.viewing());
                     Tensor y = s == 0 ? prediction : blurByHand(prediction, GaussianBlur.pyramid(s));
-                    List<Tensor> ft = reluX1(t, p), fy = reluX1(blurByHand(y, GaussianBlur.viewing()), p);
+                    List<Tensor> ft = reluX1(t, p), fy = reluX1(viewingBlur ? blurByHand(y, GaussianBlur.viewing()) : y, p);
                     for (int l = 0; l < 5; l++) sum += fy.get(l).sub(ft.get(l)).square().mean().item_double();
                 }
                 double expected = sum / 3 / 5 / 2; // mean over scales, over layers, then / B
-                assertEquals(expected, actual, 1e-5 * expected, "blurTarget " + blurTarget + ", seed " + seed);
+                assertEquals(expected, actual, 1e-5 * expected, "blurTarget " + blurTarget + ", viewingBlur " + viewingBlur + ", seed " + seed);
             }
         }
     }

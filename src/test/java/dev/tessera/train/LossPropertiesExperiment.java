@@ -8,6 +8,8 @@ import dev.tessera.image.Images;
 import dev.tessera.model.Decoder;
 import dev.tessera.model.LossTarget;
 import dev.tessera.model.MosaicLoss;
+import dev.tessera.model.PerceptualLoss;
+import dev.tessera.model.PerceptualLossConfig;
 import dev.tessera.model.Vgg16;
 import dev.tessera.model.ViewingLoss;
 import dev.tessera.model.ViewingLossConfig;
@@ -26,11 +28,12 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * DESIGN §1's properties (1) and (3) on real pictures: the same fit with the default viewing loss,
- * without the viewing blur, and at scale 0 only, judged on the §6 figures and on how flat the
- * chosen templates are (mean standard deviation of each chosen 8×8 template's luma; classic's choice
- * for reference). Run by bench/learned/loss-properties.sh; args: STEPS SET IMAGE... (8-px cells,
- * pictures whose sides are multiples of 8).
+ * DESIGN §1's properties (1) and (3) on real pictures: the same fit with the default viewing loss
+ * and with the paper's {@code vgg16} loss on a seeded VGG16 (prediction blurred, as the paper),
+ * each also without the viewing blur and at scale 0 only, judged on the §6 figures and on how flat
+ * the chosen templates are (mean standard deviation of each chosen 8×8 template's luma; classic's
+ * choice for reference). Run by bench/learned/loss-properties.sh; args: STEPS SET IMAGE... (8-px
+ * cells, pictures whose sides are multiples of 8); {@code -Dlosses=viewing,vgg16} picks the families.
  */
 public final class LossPropertiesExperiment {
     private LossPropertiesExperiment() {}
@@ -39,13 +42,21 @@ public final class LossPropertiesExperiment {
         torch.set_num_threads(1);
         int steps = Integer.parseInt(args[0]);
         TemplateSet set = TemplateSet.open(Path.of(args[1]));
-        Map<String, ViewingLossConfig> losses = new LinkedHashMap<>();
-        losses.put("default (blur, scales 0,1,2)", ViewingLossConfig.defaults());
-        losses.put("no viewing blur", ViewingLossConfig.defaults().withoutViewingBlur());
-        losses.put("scale 0 only", ViewingLossConfig.defaults().withScales(List.of(0)));
+        List<String> families = List.of(System.getProperty("losses", "viewing,vgg16").split(","));
         System.out.println("| picture | method | loss | full PSNR / SSIM / ΔE00 | ½ | ¼ | templates | flatness | judged by default loss |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
         try (Vgg16 encoder = Vgg16.seeded(16)) {
+            Map<String, MosaicLoss> losses = new LinkedHashMap<>();
+            if (families.contains("viewing")) {
+                losses.put("default (blur, scales 0,1,2)", new ViewingLoss(ViewingLossConfig.defaults()));
+                losses.put("no viewing blur", new ViewingLoss(ViewingLossConfig.defaults().withoutViewingBlur()));
+                losses.put("scale 0 only", new ViewingLoss(ViewingLossConfig.defaults().withScales(List.of(0))));
+            }
+            if (families.contains("vgg16")) {
+                losses.put("vgg16 seeded (prediction blurred, scales 0,1,2)", new PerceptualLoss(encoder));
+                losses.put("vgg16 seeded, no viewing blur", new PerceptualLoss(encoder, PerceptualLossConfig.paper().withoutViewingBlur()));
+                losses.put("vgg16 seeded, scale 0 only", new PerceptualLoss(encoder, PerceptualLossConfig.paper().withScales(List.of(0))));
+            }
             for (int i = 2; i < args.length; i++) {
                 BufferedImage image = Images.read(Path.of(args[i]));
                 String name = Path.of(args[i]).getFileName().toString();
@@ -54,9 +65,9 @@ public final class LossPropertiesExperiment {
                 int[] start = new int[classic.cells()];
                 for (int c = 0; c < start.length; c++) start[c] = classic.template(c);
                 row(name, "classic", "-", start, set, image, grid);
-                for (Map.Entry<String, ViewingLossConfig> e : losses.entrySet()) {
+                for (Map.Entry<String, MosaicLoss> e : losses.entrySet()) {
                     try (PointerScope scope = new PointerScope()) {
-                        MosaicLoss loss = new ViewingLoss(e.getValue());
+                        MosaicLoss loss = e.getValue();
                         Tensor x = Images.toTensor(image);
                         LogitFit.Result logits = LogitFit.fit(x, set.analysisTensor(), start, loss, new LogitFit.Settings(steps, 0.05, 5),
                                 p -> {});
