@@ -7,14 +7,16 @@ import dev.tessera.classic.ClassicOptions;
 import dev.tessera.eval.MosaicQuality;
 import dev.tessera.eval.QualityReport;
 import dev.tessera.image.Images;
+import dev.tessera.model.Decoder;
+import dev.tessera.model.Encoder;
 import dev.tessera.model.MosaicLoss;
 import dev.tessera.model.PerceptualLoss;
+import dev.tessera.model.PixelEncoder;
 import dev.tessera.model.Vgg16;
 import dev.tessera.model.ViewingLoss;
 import dev.tessera.render.IndexMap;
 import dev.tessera.render.MosaicRenderer;
 import dev.tessera.templates.TemplateSet;
-import dev.tessera.model.Decoder;
 import dev.tessera.train.DecoderFit;
 import dev.tessera.train.LogitFit;
 import dev.tessera.train.MosaicStep;
@@ -27,11 +29,11 @@ import java.util.concurrent.Callable;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code tessera fit}: the choice for one image alone, by direct optimisation of per-cell logits
@@ -89,7 +91,7 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--vgg", paramLabel = "FILE",
             description = "A VGG16 weight file (torchvision state dict, .pth or .safetensors): use the paper's vgg16 perceptual loss "
                     + "instead of the weight-free viewing loss, and, with --method decoder, that network as the encoder (without "
-                    + "--vgg the decoder's encoder is the seeded VGG16). 'seeded' uses a deterministic random VGG16 (tests and "
+                    + "--vgg the decoder's encoder is the pixel encoder). 'seeded' uses a deterministic random VGG16 (tests and "
                     + "experiments only: it judges mosaics far worse than plain colour matching).")
     Path vgg;
 
@@ -163,7 +165,7 @@ final class FitCommand implements Callable<Integer> {
         }
     }
 
-    /** A fresh decoder (seeded by --seed) fitted to the image; the encoder is --vgg's network, or the seeded VGG16 without one. */
+    /** A fresh decoder (seeded by --seed) fitted to the image; the encoder is --vgg's network, or the pixel encoder without one. */
     private DecoderFit.Result fitDecoder(Vgg16 network, Tensor x, TemplateSet set, int[] classic, MosaicLoss loss, double rate,
             PrintWriter err) throws java.io.IOException {
         if (cell != MosaicStep.ENCODER_STRIDE || set.analysisSize() != MosaicStep.ENCODER_STRIDE)
@@ -172,9 +174,9 @@ final class FitCommand implements Callable<Integer> {
                     + cell + " and analysis size " + set.analysisSize());
         DecoderFit.Settings settings = new DecoderFit.Settings(steps, rate, 5, warmStart.settings("classic"));
         if (network == null)
-            err.println("tessera fit: no --vgg, so the decoder's encoder is a seeded random VGG16 (pool3); its features are not "
-                    + "perceptual: give --vgg FILE for pretrained ones");
-        Vgg16 encoder = network != null ? network : VggFlag.open("seeded");
+            err.println("tessera fit: no --vgg, so the decoder's encoder is the pixel encoder (each cell's own pixels); give --vgg FILE "
+                    + "for VGG16 pool3 features");
+        Encoder encoder = network != null ? network : new PixelEncoder();
         try (Decoder d = Decoder.initialised(set.count(), seed)) {
             return DecoderFit.fit(encoder, d, x, set.analysisTensor(), classic, loss, settings, w -> {
                 err.printf(Locale.ROOT, "\rfit warm start %d/%d  cross-entropy %.4g  classic's choice in %.1f%% of cells   ", w.step(),

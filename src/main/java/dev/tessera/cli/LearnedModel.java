@@ -4,7 +4,7 @@ import dev.tessera.classic.CellGrid;
 import dev.tessera.image.Images;
 import dev.tessera.image.Resampler;
 import dev.tessera.model.Decoder;
-import dev.tessera.model.Vgg16;
+import dev.tessera.model.Encoder;
 import dev.tessera.render.IndexMap;
 import dev.tessera.templates.TemplateSet;
 import dev.tessera.train.Checkpoint;
@@ -28,11 +28,11 @@ final class LearnedModel implements AutoCloseable {
     private final Path file;
     private final Checkpoint checkpoint;
     private final TemplateSet set;
-    private final Vgg16 encoder;
+    private final Encoder encoder;
     private final Decoder decoder;
     private final LearnedMatcher matcher;
 
-    private LearnedModel(Path file, Checkpoint checkpoint, TemplateSet set, Vgg16 encoder, Decoder decoder) {
+    private LearnedModel(Path file, Checkpoint checkpoint, TemplateSet set, Encoder encoder, Decoder decoder) {
         this.file = file;
         this.checkpoint = checkpoint;
         this.set = set;
@@ -42,24 +42,21 @@ final class LearnedModel implements AutoCloseable {
     }
 
     /**
-     * Loads the checkpoint (an unreadable one is an IOException, exit 3) and its encoder; {@code vgg}
-     * missing, or a set or VGG16 that is not the checkpoint's, is a usage error (exit 2).
+     * Loads the checkpoint (an unreadable one is an IOException, exit 3) and its encoder; a set or
+     * encoder that is not the checkpoint's ({@code vgg} missing for a VGG16 one, or given for a pixel
+     * one) is a usage error (exit 2).
      */
     static LearnedModel open(CommandLine cli, Path model, String vgg, TemplateSet set) throws IOException {
-        if (vgg == null) throw new CommandLine.ParameterException(cli, "--model needs --vgg, the VGG16 weights it was trained with (or 'seeded')");
         Checkpoint checkpoint = Checkpoint.load(model);
+        Encoder encoder;
         try {
             checkpoint.requireTemplateSet(set.contentHash());
+            encoder = VggFlag.forCheckpoint(checkpoint, vgg);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cli, "--model: " + e.getMessage());  // the message names the file
         }
-        Vgg16 encoder = VggFlag.open(vgg);
         try {
-            checkpoint.requireVgg(encoder.origin());
             return new LearnedModel(model, checkpoint, set, encoder, checkpoint.decoder());
-        } catch (IllegalArgumentException e) {
-            encoder.close();
-            throw new CommandLine.ParameterException(cli, "--model: " + e.getMessage());  // the message names the file
         } catch (RuntimeException e) {
             encoder.close();
             throw e;
@@ -95,7 +92,7 @@ final class LearnedModel implements AutoCloseable {
 
     /** A line for reports: which checkpoint, at which iteration. */
     String describe() {
-        return "learned decoder " + file.getFileName() + " (iteration " + checkpoint.iteration() + ", VGG16 " + encoder.origin()
+        return "learned decoder " + file.getFileName() + " (iteration " + checkpoint.iteration() + ", encoder " + VggFlag.describe(encoder)
                 + "), the most likely template per cell";
     }
 

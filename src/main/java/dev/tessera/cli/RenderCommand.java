@@ -3,7 +3,7 @@ package dev.tessera.cli;
 import dev.tessera.batch.Batch;
 import dev.tessera.image.Images;
 import dev.tessera.model.Decoder;
-import dev.tessera.model.Vgg16;
+import dev.tessera.model.Encoder;
 import dev.tessera.render.IndexMap;
 import dev.tessera.render.MosaicRenderer;
 import dev.tessera.templates.TemplateSet;
@@ -14,11 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code tessera render}: pixels from a saved index map, or from pictures with a trained checkpoint
@@ -39,7 +39,7 @@ final class RenderCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE", description = "Trained checkpoint (.tsr): render the IN pictures; -o is a folder.")
     Path model;
 
-    @Option(names = "--vgg", paramLabel = "FILE|seeded", description = "With --model: the VGG16 weights it was trained with.")
+    @Option(names = "--vgg", paramLabel = "FILE|seeded", description = "With --model: the VGG16 weights it was trained with (none for a model trained on the pixel encoder).")
     String vgg;
 
     @Parameters(paramLabel = "IN", arity = "0..*", description = "With --model: images, folders of images, or globs.")
@@ -79,7 +79,6 @@ final class RenderCommand implements Callable<Integer> {
 
     private int renderModel() throws Exception {
         if (inputs == null || inputs.isEmpty()) throw usage("--model needs pictures to render (IN...)");
-        if (vgg == null) throw usage("--model needs --vgg, the VGG16 weights it was trained with (or 'seeded')");
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         List<Path> files = Batch.expandInputs(inputs);
         Batch.requireDistinctStems(files);
@@ -87,8 +86,13 @@ final class RenderCommand implements Callable<Integer> {
         TemplateSet set = templates.load(err);
         checkpoint.requireTemplateSet(set.contentHash());
         Files.createDirectories(output);
-        try (Vgg16 encoder = VggFlag.open(vgg); Decoder decoder = checkpoint.decoder()) {
-            checkpoint.requireVgg(encoder.origin());
+        Encoder chosen;
+        try {
+            chosen = VggFlag.forCheckpoint(checkpoint, vgg);
+        } catch (IllegalArgumentException e) {
+            throw usage("--model: " + e.getMessage());  // the message names the file
+        }
+        try (Encoder encoder = chosen; Decoder decoder = checkpoint.decoder()) {
             LearnedMatcher matcher = new LearnedMatcher(encoder, decoder, set);
             MosaicRenderer renderer = new MosaicRenderer(set, tile != null ? tile : 8);
             // LibTorch already uses every core inside one forward pass: one picture at a time.

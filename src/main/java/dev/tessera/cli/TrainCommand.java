@@ -1,6 +1,7 @@
 package dev.tessera.cli;
 
 import dev.tessera.model.Decoder;
+import dev.tessera.model.Encoder;
 import dev.tessera.model.MosaicLoss;
 import dev.tessera.model.PerceptualLoss;
 import dev.tessera.model.Vgg16;
@@ -25,10 +26,10 @@ import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code tessera train}: the learned method's decoder trained on a folder of images, with
@@ -38,7 +39,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train the learned decoder on a folder of images (JPEG/PNG, recursively) and write a checkpoint (.tsr) "
-                + "that `render --model` renders pictures with. The encoder is VGG16 up to pool3 from --vgg; the loss is the weight-free "
+                + "that `render --model` renders pictures with. The encoder is VGG16 up to pool3 from --vgg, or without it the pixel encoder; the loss is the weight-free "
                 + "viewing loss unless --loss vgg16. Ctrl-C saves a checkpoint after the step in progress; --resume continues it."},
         footer = {"", "Exit codes: 0 written, 1 training diverged (no checkpoint of it written), 2 usage, 3 bad input, 4 I/O failure."})
 final class TrainCommand implements Callable<Integer> {
@@ -57,9 +58,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "The checkpoint to write (.tsr).")
     Path output;
 
-    @Option(names = "--vgg", paramLabel = "FILE", required = true,
+    @Option(names = "--vgg", paramLabel = "FILE",
             description = "VGG16 weights for the encoder (torchvision state dict, .pth or .safetensors), or 'seeded' for a "
-                    + "deterministic random VGG16 (tests and experiments only: its features are not perceptual).")
+                    + "deterministic random VGG16 (tests and experiments only: its features are not perceptual). Without it the "
+                    + "encoder is the pixel encoder (each 8-px cell's own pixels), which measured better than a seeded VGG16.")
     String vgg;
 
     @Option(names = "--loss", paramLabel = "viewing|vgg16", defaultValue = "viewing",
@@ -114,6 +116,8 @@ final class TrainCommand implements Callable<Integer> {
         if (previewEvery < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--preview-every must be >= 0 (0: no previews)");
         if (!loss.equals("viewing") && !loss.equals("vgg16"))
             throw new CommandLine.ParameterException(spec.commandLine(), "--loss '" + loss + "': use viewing or vgg16");
+        if (loss.equals("vgg16") && vgg == null)
+            throw new CommandLine.ParameterException(spec.commandLine(), "--loss vgg16 needs --vgg: the VGG16 weights the paper's loss compares features with");
         Checkpoint previous = resume ? Checkpoint.load(output) : null;
         Checkpoint.Hyperparameters hyper = previous == null ? new Checkpoint.Hyperparameters(batch, size, lr, steps, seed)
                 : resumedSettings(previous.hyperparameters());
@@ -126,20 +130,17 @@ final class TrainCommand implements Callable<Integer> {
         TrainingImages data = TrainingImages.scan(images, hyper.imageSize(), hyper.seed(), err::println);
         if (previous != null) previous.requireTemplateSet(set.contentHash());
         torch.manual_seed(hyper.seed());
-        try (Vgg16 encoder = VggFlag.open(vgg);
+        try (Encoder encoder = previous != null ? VggFlag.forCheckpoint(previous, vgg) : VggFlag.encoder(vgg);
                 Decoder decoder = Decoder.initialised(set.count(), hyper.seed());
                 PointerScope keep = new PointerScope()) {
-            if (previous != null) {
-                previous.requireVgg(encoder.origin());
-                previous.restoreInto(decoder);
-            }
+            if (previous != null) previous.restoreInto(decoder);
             boolean warmed = warmStart.beforeTraining(decoder, encoder, set, data, hyper.batch(), previous != null, err);
-            MosaicLoss objective = loss.equals("vgg16") ? new PerceptualLoss(encoder) : viewingLoss(hyper.imageSize(), err);
+            MosaicLoss objective = loss.equals("vgg16") ? new PerceptualLoss((Vgg16) encoder) : viewingLoss(hyper.imageSize(), err);
             TemperatureSchedule temperature = previous != null ? TemperatureSchedule.resume(previous.temperature())
                     : warmed ? TemperatureSchedule.constant(TemperatureSchedule.END) : TemperatureSchedule.forTraining(data.count(), hyper.batch());
             Tensor kernel = set.analysisTensor();
             err.println("tessera train: " + data.count() + " images at " + hyper.imageSize() + "², batches of " + hyper.batch() + ", "
-                    + set.count() + " templates ('" + set.description() + "'); encoder VGG16 pool3, " + encoder.origin() + "; "
+                    + set.count() + " templates ('" + set.description() + "'); encoder " + VggFlag.describe(encoder) + "; "
                     + objective.describe());
             if (previous != null)
                 err.printf(Locale.ROOT, "tessera train: resuming %s from iteration %d, β %.4g%n", output, previous.iteration(),
@@ -165,7 +166,7 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private int loop(DecoderTrainer trainer, TrainingImages data, TemplateSet set, Vgg16 encoder, Decoder decoder,
+    private int loop(DecoderTrainer trainer, TrainingImages data, TemplateSet set, Encoder encoder, Decoder decoder,
             Checkpoint.Hyperparameters hyper, PrintWriter err) throws Exception {
         long first = trainer.iteration(), saved = first, last = 0;
         long startNs = System.nanoTime();
@@ -202,9 +203,9 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Writes a checkpoint, unless the weights have stopped being finite (then false, and the previous file stays). */
-    private boolean save(DecoderTrainer trainer, TemplateSet set, Vgg16 encoder, Decoder decoder, Checkpoint.Hyperparameters hyper)
+    private boolean save(DecoderTrainer trainer, TemplateSet set, Encoder encoder, Decoder decoder, Checkpoint.Hyperparameters hyper)
             throws java.io.IOException {
-        Checkpoint c = Checkpoint.of(decoder, set.contentHash(), set.names(), encoder.origin(), encoder.preprocessing(),
+        Checkpoint c = Checkpoint.of(decoder, set.contentHash(), set.names(), encoder.origin(), encoder.preprocessingName(),
                 new Checkpoint.Hyperparameters(hyper.batch(), hyper.imageSize(), hyper.learningRate(), steps, hyper.seed()),
                 trainer.temperature().state(), trainer.optimizerState(output));
         // A finite loss can come from weights Adam has just made infinite; such a file would only poison a resume.

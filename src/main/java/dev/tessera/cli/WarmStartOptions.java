@@ -1,14 +1,14 @@
 package dev.tessera.cli;
 
 import dev.tessera.model.Decoder;
-import dev.tessera.model.Vgg16;
+import dev.tessera.model.Encoder;
 import dev.tessera.templates.TemplateSet;
 import dev.tessera.train.ClassicImitation;
 import dev.tessera.train.TrainingImages;
 import java.io.PrintWriter;
 import java.util.Locale;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The decoder's warm start flags, shared by {@code fit --method decoder} and {@code train}, whose defaults differ. */
 final class WarmStartOptions {
@@ -45,7 +45,7 @@ final class WarmStartOptions {
      * before the first perceptual step. A resumed run is past its start, so asking for one then is refused.
      * Returns whether it ran (then β does not ramp: {@link dev.tessera.train.TemperatureSchedule#constant}).
      */
-    boolean beforeTraining(Decoder decoder, Vgg16 encoder, TemplateSet set, TrainingImages images, int batch, boolean resumed,
+    boolean beforeTraining(Decoder decoder, Encoder encoder, TemplateSet set, TrainingImages images, int batch, boolean resumed,
             PrintWriter err) {
         ClassicImitation.Settings warm = settings("none");
         if (warm.steps() == 0) return false;

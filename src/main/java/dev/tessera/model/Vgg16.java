@@ -31,7 +31,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * parameters are long-lived native memory owned by this object: close it when done. Not
  * thread-safe.
  */
-public final class Vgg16 implements AutoCloseable {
+public final class Vgg16 implements Encoder {
     /** The stack in order: C = conv 3×3 + ReLU, P = max-pool 2×2/2 (pool5 is never needed). */
     private static final String STACK = "CCPCCPCCCPCCCPCCC";
 
@@ -142,7 +142,19 @@ public final class Vgg16 implements AutoCloseable {
         return preprocessing;
     }
 
+    @Override
+    public String preprocessingName() {
+        return preprocessing.flag();
+    }
+
+    /** The encoder's features: pool3, 256 channels at H/8 × W/8. */
+    @Override
+    public Tensor features(Tensor rgb) {
+        return features(rgb, VggTap.POOL3);
+    }
+
     /** Where the weights came from and which preprocessing applies, in words. */
+    @Override
     public String origin() {
         return origin;
     }

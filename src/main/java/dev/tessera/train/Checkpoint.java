@@ -1,11 +1,12 @@
 package dev.tessera.train;
 
-import dev.tessera.image.AtomicFile;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
+import dev.tessera.image.AtomicFile;
 import dev.tessera.model.Decoder;
-import dev.tessera.model.Preprocessing;
+import dev.tessera.model.Encoder;
+import dev.tessera.model.PixelEncoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -31,8 +32,9 @@ import org.bytedeco.pytorch.Tensor;
 
 /**
  * A trained decoder and everything needed to use or continue it, in one {@code .tsr} file: a zip
- * holding {@code manifest.json} (format, version, the template set's hash and names, the VGG16
- * weights' origin and preprocessing, the hyper-parameters, the iteration and the β schedule's
+ * holding {@code manifest.json} (format, version, the template set's hash and names, the encoder's
+ * origin and preprocessing — VGG16 weights or the pixel encoder, under the key {@code vgg} that
+ * version 1 has always used — the hyper-parameters, the iteration and the β schedule's
  * state, and each decoder tensor's name, shape and entry), the decoder tensors as raw float32
  * little-endian, and Adam's state as LibTorch serialises it ({@code optimizer/adam.pt}, a
  * TorchScript archive: step counts and both moments), so a resume continues the optimiser exactly.
@@ -83,8 +85,8 @@ public final class Checkpoint {
 
     private final String templateHash;
     private final List<String> templateNames;
-    private final String vggOrigin;
-    private final Preprocessing preprocessing;
+    private final String encoderOrigin;
+    private final String preprocessing;
     private final Hyperparameters hyperparameters;
     private final TemperatureSchedule.State temperature;
     private final Map<String, long[]> shapes;
@@ -93,12 +95,12 @@ public final class Checkpoint {
     /** The file it was loaded from, for messages ("this checkpoint" when it was made in memory). */
     private final String source;
 
-    private Checkpoint(String templateHash, List<String> templateNames, String vggOrigin, Preprocessing preprocessing,
+    private Checkpoint(String templateHash, List<String> templateNames, String encoderOrigin, String preprocessing,
             Hyperparameters hyperparameters, TemperatureSchedule.State temperature, Map<String, long[]> shapes,
             Map<String, float[]> weights, byte[] optimizerState, Path source) {
         this.templateHash = templateHash;
         this.templateNames = List.copyOf(templateNames);
-        this.vggOrigin = vggOrigin;
+        this.encoderOrigin = encoderOrigin;
         this.preprocessing = preprocessing;
         this.hyperparameters = hyperparameters;
         this.temperature = temperature;
@@ -111,10 +113,12 @@ public final class Checkpoint {
     /**
      * Copies the decoder's weights now, with what identifies the run.
      *
+     * @param encoderOrigin {@link Encoder#origin()} of the encoder the decoder reads
+     * @param preprocessing {@link Encoder#preprocessingName()} of that encoder
      * @param optimizerState Adam's state from {@link DecoderTrainer#optimizerState}, or null for a decoder that is only to be used
      */
-    public static Checkpoint of(Decoder decoder, String templateHash, List<String> templateNames, String vggOrigin,
-            Preprocessing preprocessing, Hyperparameters hyperparameters, TemperatureSchedule.State temperature, byte[] optimizerState) {
+    public static Checkpoint of(Decoder decoder, String templateHash, List<String> templateNames, String encoderOrigin,
+            String preprocessing, Hyperparameters hyperparameters, TemperatureSchedule.State temperature, byte[] optimizerState) {
         if (templateNames.size() != decoder.templates())
             throw new IllegalArgumentException("the decoder has " + decoder.templates() + " outputs but " + templateNames.size()
                     + " template names were given");
@@ -129,7 +133,7 @@ public final class Checkpoint {
                 weights.put(e.getKey(), values);
             }
         }
-        return new Checkpoint(templateHash, templateNames, vggOrigin, preprocessing, hyperparameters, temperature, shapes, weights,
+        return new Checkpoint(templateHash, templateNames, encoderOrigin, preprocessing, hyperparameters, temperature, shapes, weights,
                 optimizerState == null ? null : optimizerState.clone(), null);
     }
 
@@ -148,7 +152,7 @@ public final class Checkpoint {
             List<TensorEntry> entries = new ArrayList<>();
             for (String name : weights.keySet()) entries.add(new TensorEntry(name, shapes.get(name), "decoder/" + name + ".f32"));
             Manifest m = new Manifest(FORMAT, VERSION, new Templates(templateHash, templateNames),
-                    new Vgg(vggOrigin, preprocessing.flag()), hyperparameters, temperature.iteration(), temperature, entries,
+                    new Vgg(encoderOrigin, preprocessing), hyperparameters, temperature.iteration(), temperature, entries,
                     optimizerState == null ? null : OPTIMIZER);
             put(zip, MANIFEST, GSON.toJson(m).getBytes(StandardCharsets.UTF_8));
             for (TensorEntry e : entries) put(zip, e.entry(), littleEndian(weights.get(e.name())));
@@ -229,7 +233,7 @@ public final class Checkpoint {
                 throw new IOException("checkpoint " + file + ": the manifest lists decoder tensors " + shapes.keySet() + ", not "
                         + layout.keySet());
             byte[] optimizer = m.optimizer() == null ? null : read(zip, m.optimizer(), file);
-            return new Checkpoint(m.templates().hash(), m.templates().names(), m.vgg().origin(), Preprocessing.parse(m.vgg().preprocessing()),
+            return new Checkpoint(m.templates().hash(), m.templates().names(), m.vgg().origin(), m.vgg().preprocessing(),
                     m.hyperparameters(), m.temperature(), shapes, weights, optimizer, file);
         } catch (java.util.zip.ZipException | IllegalArgumentException e) {
             // A zip cut short has no central directory; a field out of range fails the records' own checks.
@@ -259,11 +263,18 @@ public final class Checkpoint {
                     + templateNames.size() + " templates), not " + hash + "; use the same --templates (same tiles and --sizes)");
     }
 
-    /** Refuses to go on with VGG16 weights other than those the decoder was trained on (origin as {@code Vgg16.origin()} says). */
-    public void requireVgg(String origin) {
-        if (!vggOrigin.equals(origin))
-            throw new IllegalArgumentException(source + " was trained with VGG16 " + vggOrigin + ", not " + origin
-                    + "; pass the same --vgg");
+    /** Refuses to go on with an encoder other than the one the decoder was trained on (as {@link Encoder#origin()} says). */
+    public void requireEncoder(String origin) {
+        if (encoderOrigin.equals(origin)) return;
+        if (trainedOnPixels())
+            throw new IllegalArgumentException(source + " was trained on the pixel encoder, not VGG16 " + origin + "; leave out --vgg");
+        throw new IllegalArgumentException(source + " was trained with VGG16 " + encoderOrigin + ", not "
+                + (origin.equals(PixelEncoder.ORIGIN) ? "the pixel encoder" : origin) + "; pass the same --vgg");
+    }
+
+    /** Whether the decoder reads {@link PixelEncoder} features (no VGG16 weights needed). */
+    public boolean trainedOnPixels() {
+        return encoderOrigin.equals(PixelEncoder.ORIGIN);
     }
 
     /** A new decoder holding the saved weights; the caller closes it. */
@@ -316,11 +327,16 @@ public final class Checkpoint {
         return templateNames;
     }
 
-    public String vggOrigin() {
-        return vggOrigin;
+    /** "checkpoint FILE" (or "this checkpoint" for one made in memory), for messages. */
+    public String source() {
+        return source;
     }
 
-    public Preprocessing preprocessing() {
+    public String encoderOrigin() {
+        return encoderOrigin;
+    }
+
+    public String preprocessing() {
         return preprocessing;
     }
 

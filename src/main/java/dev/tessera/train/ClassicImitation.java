@@ -7,8 +7,7 @@ import dev.tessera.classic.ClassicMatcher;
 import dev.tessera.classic.ClassicOptions;
 import dev.tessera.image.Images;
 import dev.tessera.model.Decoder;
-import dev.tessera.model.Vgg16;
-import dev.tessera.model.VggTap;
+import dev.tessera.model.Encoder;
 import dev.tessera.render.IndexMap;
 import dev.tessera.templates.TemplateSet;
 import java.util.function.Consumer;
@@ -109,11 +108,11 @@ public final class ClassicImitation {
     }
 
     /** Examples from training batches: batch {@code step} of the images, its features and its classic choices. */
-    public static Examples ofTraining(Vgg16 encoder, ClassicMatcher matcher, TrainingImages images, int batchSize) {
+    public static Examples ofTraining(Encoder encoder, ClassicMatcher matcher, TrainingImages images, int batchSize) {
         return step -> {
             Tensor batch = images.batch(step, batchSize);
             try (NoGradGuard frozen = new NoGradGuard()) {
-                return new Example(encoder.features(batch, VggTap.POOL3), classicChoices(matcher, batch));
+                return new Example(encoder.features(batch), classicChoices(matcher, batch));
             }
         };
     }

@@ -1,10 +1,9 @@
 package dev.tessera.train;
 
 import dev.tessera.model.Decoder;
+import dev.tessera.model.Encoder;
 import dev.tessera.model.LossTarget;
 import dev.tessera.model.MosaicLoss;
-import dev.tessera.model.Vgg16;
-import dev.tessera.model.VggTap;
 import java.util.function.Consumer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Adam;
@@ -75,7 +74,7 @@ public final class DecoderFit {
      * @param templates N×3×8×8 float32 RGB 0..255
      * @param classic classic's choice per 8-px cell, row-major: the imitation's target and the loss to compare with
      */
-    public static Result fit(Vgg16 encoder, Decoder decoder, Tensor image, Tensor templates, int[] classic, MosaicLoss loss,
+    public static Result fit(Encoder encoder, Decoder decoder, Tensor image, Tensor templates, int[] classic, MosaicLoss loss,
             Settings settings, Consumer<ClassicImitation.Step> warmProgress, Consumer<Progress> progress) {
         new MosaicStep(encoder, decoder, templates, loss); // checks the shapes with its messages
         if (image.dim() != 4 || image.size(0) != 1 || image.size(2) % MosaicStep.ENCODER_STRIDE != 0
@@ -91,7 +90,7 @@ public final class DecoderFit {
         try (PointerScope outer = new PointerScope(); LossTarget target = loss.prepare(image)) {
             Tensor features;
             try (NoGradGuard frozen = new NoGradGuard()) {
-                features = encoder.features(image, VggTap.POOL3);
+                features = encoder.features(image);
             }
             Tensor classicIds = Tensor.create(java.util.Arrays.stream(classic).asLongStream().toArray(), 1, rows, columns);
             double classicLoss = HardMosaic.loss(classic, templates, rows, columns, loss, target);

@@ -1,9 +1,9 @@
 package dev.tessera.train;
 
 import dev.tessera.model.Decoder;
+import dev.tessera.model.Encoder;
 import dev.tessera.model.LossTarget;
 import dev.tessera.model.MosaicLoss;
-import dev.tessera.model.Vgg16;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.bytedeco.javacpp.PointerScope;
@@ -28,7 +28,7 @@ public final class DecoderTrainer implements AutoCloseable {
     /** What one step did: the iteration it was (0-based), its loss, and the β and rate it used. */
     public record Step(long iteration, double loss, double beta, double learningRate) {}
 
-    public DecoderTrainer(Vgg16 encoder, Decoder decoder, Tensor templates, MosaicLoss loss, TemperatureSchedule temperature,
+    public DecoderTrainer(Encoder encoder, Decoder decoder, Tensor templates, MosaicLoss loss, TemperatureSchedule temperature,
             LearningRateSchedule learningRate) {
         this.pass = new MosaicStep(encoder, decoder, templates, loss);
         this.loss = loss;

@@ -6,8 +6,7 @@ import static org.bytedeco.pytorch.global.torch.argmax;
 import dev.tessera.classic.CellGrid;
 import dev.tessera.image.Images;
 import dev.tessera.model.Decoder;
-import dev.tessera.model.VggTap;
-import dev.tessera.model.Vgg16;
+import dev.tessera.model.Encoder;
 import dev.tessera.render.IndexMap;
 import dev.tessera.templates.TemplateSet;
 import java.awt.Rectangle;
@@ -24,12 +23,12 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * cropped (centred) to whole 8-px cells, as classic and eval crop it.
  */
 public final class LearnedMatcher {
-    private final Vgg16 encoder;
+    private final Encoder encoder;
     private final Decoder decoder;
     private final TemplateSet set;
 
     /** The caller keeps ownership of the encoder and the decoder. */
-    public LearnedMatcher(Vgg16 encoder, Decoder decoder, TemplateSet set) {
+    public LearnedMatcher(Encoder encoder, Decoder decoder, TemplateSet set) {
         if (decoder.templates() != set.count())
             throw new IllegalArgumentException("the decoder chooses among " + decoder.templates() + " templates but the set has "
                     + set.count());
@@ -49,7 +48,7 @@ public final class LearnedMatcher {
         Rectangle r = grid.region();
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             Tensor x = Images.toTensor(image.getSubimage(r.x, r.y, r.width, r.height));
-            Tensor logits = decoder.forward(encoder.features(x, VggTap.POOL3)).contiguous();
+            Tensor logits = decoder.forward(encoder.features(x)).contiguous();
             Tensor best = argmax(logits, new LongOptional(1), false).to(ScalarType.Int).contiguous();
             Tensor top = amax(logits, new long[] {1}, false).contiguous();
             int cells = grid.cells();

@@ -1,10 +1,9 @@
 package dev.tessera.train;
 
 import dev.tessera.model.Decoder;
+import dev.tessera.model.Encoder;
 import dev.tessera.model.LossTarget;
 import dev.tessera.model.MosaicLoss;
-import dev.tessera.model.Vgg16;
-import dev.tessera.model.VggTap;
 import dev.tessera.ops.Ops;
 import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -26,7 +25,7 @@ public final class MosaicStep {
     /** Pixels per cell side: VGG16 pool3 has three 2×2 poolings. */
     public static final int ENCODER_STRIDE = 8;
 
-    private final Vgg16 encoder;
+    private final Encoder encoder;
     private final Decoder decoder;
     private final Tensor templates;
     private final MosaicLoss loss;
@@ -34,7 +33,7 @@ public final class MosaicStep {
     /**
      * @param templates N×3×8×8 float32 RGB 0..255 (the set's analysis tensor), N = the decoder's templates
      */
-    public MosaicStep(Vgg16 encoder, Decoder decoder, Tensor templates, MosaicLoss loss) {
+    public MosaicStep(Encoder encoder, Decoder decoder, Tensor templates, MosaicLoss loss) {
         String shape = java.util.Arrays.toString(templates.sizes().vec().get());
         if (templates.dim() != 4 || templates.size(0) != decoder.templates())
             throw new IllegalArgumentException("the decoder has " + decoder.templates() + " outputs but the template tensor has shape "
@@ -61,7 +60,7 @@ public final class MosaicStep {
                     + java.util.Arrays.toString(images.sizes().vec().get()) + "; pad or crop them first");
         Tensor features;
         try (NoGradGuard frozen = new NoGradGuard()) {
-            features = encoder.features(images, VggTap.POOL3);
+            features = encoder.features(images);
         }
         return decoder.forward(features);
     }

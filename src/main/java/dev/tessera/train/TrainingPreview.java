@@ -4,10 +4,9 @@ import static org.bytedeco.pytorch.global.torch.cat;
 
 import dev.tessera.image.Images;
 import dev.tessera.model.Decoder;
+import dev.tessera.model.Encoder;
 import dev.tessera.model.LossTarget;
 import dev.tessera.model.MosaicLoss;
-import dev.tessera.model.Vgg16;
-import dev.tessera.model.VggTap;
 import dev.tessera.ops.Ops;
 import java.nio.file.Path;
 import org.bytedeco.javacpp.PointerScope;
@@ -33,7 +32,7 @@ public final class TrainingPreview implements AutoCloseable {
     /** Pictures per preview: two show whether a choice is specific to a picture, more only cost time. */
     public static final int PICTURES = 2;
 
-    private final Vgg16 encoder;
+    private final Encoder encoder;
     private final Decoder decoder;
     private final Tensor templates;
     private final MosaicLoss loss;
@@ -48,7 +47,7 @@ public final class TrainingPreview implements AutoCloseable {
      * @param images B×3×H×W float32 RGB 0..255, the fixed preview pictures; a copy is kept
      * @param checkpoint the run's checkpoint, whose folder and stem name the previews
      */
-    public TrainingPreview(Vgg16 encoder, Decoder decoder, Tensor templates, MosaicLoss loss, Tensor images, Path checkpoint) {
+    public TrainingPreview(Encoder encoder, Decoder decoder, Tensor templates, MosaicLoss loss, Tensor images, Path checkpoint) {
         this.encoder = encoder;
         this.decoder = decoder;
         this.templates = templates;
@@ -73,7 +72,7 @@ public final class TrainingPreview implements AutoCloseable {
         if (closed) throw new IllegalStateException("this TrainingPreview is closed");
         Path file = fileFor(checkpoint, iteration);
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard(); LossTarget target = loss.prepare(images)) {
-            Tensor logits = decoder.forward(encoder.features(images, VggTap.POOL3)).contiguous();
+            Tensor logits = decoder.forward(encoder.features(images)).contiguous();
             Tensor soft = Ops.mixForward(logits, templates, (float) beta);
             Tensor hard = HardMosaic.ofArgmax(logits, templates);
             double softLoss = loss.loss(soft, target).item_double(), hardLoss = loss.loss(hard, target).item_double();

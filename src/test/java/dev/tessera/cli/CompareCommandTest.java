@@ -190,7 +190,8 @@ class CompareCommandTest {
         TesseraCommandTest.Run noVgg = TesseraCommandTest.run("compare", image.toString(), "--grid", tiles.toString(), "--grid-tiles", "3x3",
                 "--modes", "learned", "--model", model.toString(), "-o", out);
         assertEquals(2, noVgg.exit(), noVgg.err());
-        assertTrue(noVgg.err().contains("--model needs --vgg"), noVgg.err());
+        assertTrue(noVgg.err().contains("--model: checkpoint " + model + " was trained with VGG16 seeded")
+                && noVgg.err().contains("pass the same --vgg"), noVgg.err());
 
         TesseraCommandTest.Run unused = TesseraCommandTest.run("compare", image.toString(), "--grid", tiles.toString(), "--grid-tiles", "3x3",
                 "--modes", "classic", "--model", model.toString(), "-o", out);

@@ -58,7 +58,7 @@ class FitCommandTest {
                 "-o", out.toString(), "--method", "decoder", "--steps", "5", "--warm-start-steps", "120", "--warm-start-lr", "1e-2");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("fit warm start 120/120"), r.err());
-        assertTrue(r.err().contains("encoder is a seeded random VGG16"), "without --vgg the encoder is the seeded network, and says so");
+        assertTrue(r.err().contains("encoder is the pixel encoder"), "without --vgg the encoder is the pixel encoder, and says so");
         assertTrue(r.err().contains("fit step 5/5"), r.err());
         Matcher m = Pattern.compile("fit: loss (\\S+) \\(classic\\) vs (\\S+) \\(decoder's best argmax.*?(\\S+) after the warm start, "
                 + "(\\S+)% of cells classic's").matcher(r.out());

@@ -216,6 +216,39 @@ class TrainCommandTest {
     }
 
     @Test
+    void withoutVggTheEncoderIsThePixelEncoderAndRenderNeedsNoWeights() throws Exception {
+        Path images = dir.resolve("images");
+        picture(images.resolve("a.png"), 32, 32, 31);
+        picture(images.resolve("b.png"), 32, 32, 32);
+        Path tiles = picture(dir.resolve("tiles.png"), 24, 24, 33);
+        Path model = dir.resolve("pixels.tsr");
+        List<String> a = new ArrayList<>(args(images, tiles, "3x3", model, "--batch", "2", "--steps", "2"));
+        a.remove(a.indexOf("--vgg") + 1);
+        a.remove("--vgg");
+        TesseraCommandTest.Run trained = TesseraCommandTest.run(a.toArray(String[]::new));
+        assertEquals(0, trained.exit(), trained.err());
+        assertTrue(trained.err().contains("encoder " + dev.tessera.model.PixelEncoder.ORIGIN), trained.err());
+        assertTrue(Checkpoint.load(model).trainedOnPixels());
+
+        Path photo = picture(dir.resolve("in/photo.png"), 40, 24, 34);
+        Path out = dir.resolve("out");
+        TesseraCommandTest.Run r = TesseraCommandTest.run("render", "--model", model.toString(), "--grid", tiles.toString(),
+                "--grid-tiles", "3x3", "-o", out.toString(), photo.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(5, dev.tessera.render.IndexMap.load(out.resolve("photo.json")).columns());
+
+        TesseraCommandTest.Run withVgg = TesseraCommandTest.run("render", "--model", model.toString(), "--vgg", "seeded", "--grid",
+                tiles.toString(), "--grid-tiles", "3x3", "-o", dir.resolve("out2").toString(), photo.toString());
+        assertEquals(2, withVgg.exit(), withVgg.err());
+        assertTrue(withVgg.err().contains("was trained on the pixel encoder") && withVgg.err().contains("leave out --vgg"), withVgg.err());
+
+        a.addAll(List.of("--loss", "vgg16"));
+        TesseraCommandTest.Run paperLoss = TesseraCommandTest.run(a.toArray(String[]::new));
+        assertEquals(2, paperLoss.exit(), paperLoss.err());
+        assertTrue(paperLoss.err().contains("--loss vgg16 needs --vgg"), paperLoss.err());
+    }
+
+    @Test
     void previewsShowInputSoftAndArgmaxMosaicsOfTheFirstPicturesEveryKIterations() throws Exception {
         Path images = dir.resolve("images");
         picture(images.resolve("a.png"), 32, 32, 21);

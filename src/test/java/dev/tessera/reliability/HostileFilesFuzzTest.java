@@ -157,7 +157,7 @@ class HostileFilesFuzzTest {
         try (PointerScope scope = new PointerScope(); Decoder decoder = Decoder.initialised(templates, 1);
                 DecoderTrainer trainer = trainer(decoder)) {
             trainer.step(rand(1, 3, 32, 32).mul(new Scalar(255)));
-            Checkpoint.of(decoder, "0123456789abcdef", List.of("a", "b", "c"), SEEDED.origin(), SEEDED.preprocessing(),
+            Checkpoint.of(decoder, "0123456789abcdef", List.of("a", "b", "c"), SEEDED.origin(), SEEDED.preprocessingName(),
                     new Checkpoint.Hyperparameters(1, 32, 1e-3, 10, 1), trainer.temperature().state(), trainer.optimizerState(file))
                     .save(file);
         }

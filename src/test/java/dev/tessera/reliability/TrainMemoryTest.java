@@ -108,7 +108,7 @@ class TrainMemoryTest {
             trainer.step(images.narrow(0, trainer.iteration() % 4, 1));
         }
         if (trainer.iteration() % CHECKPOINT_EVERY == 0)
-            Checkpoint.of(decoder, "0123456789abcdef", NAMES, encoder.origin(), encoder.preprocessing(),
+            Checkpoint.of(decoder, "0123456789abcdef", NAMES, encoder.origin(), encoder.preprocessingName(),
                     new Checkpoint.Hyperparameters(1, 32, 1e-3, WARM_UP + STEPS, 1), trainer.temperature().state(),
                     trainer.optimizerState(file)).save(file);
     }

@@ -6,11 +6,13 @@ import static org.bytedeco.pytorch.global.torch.rand;
 import static org.bytedeco.pytorch.global.torch.set_num_threads;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tessera.model.Decoder;
+import dev.tessera.model.PixelEncoder;
 import dev.tessera.model.Preprocessing;
 import dev.tessera.model.Vgg16;
 import dev.tessera.model.ViewingLoss;
@@ -52,7 +54,7 @@ class CheckpointTest {
     }
 
     private static Checkpoint of(Decoder d, TemperatureSchedule.State state, byte[] adam) {
-        return Checkpoint.of(d, "hash-1", NAMES, "seeded random weights (seed 3), not pretrained", Preprocessing.IMAGENET, HYPER,
+        return Checkpoint.of(d, "hash-1", NAMES, "seeded random weights (seed 3), not pretrained", Preprocessing.IMAGENET.flag(), HYPER,
                 state, adam);
     }
 
@@ -70,7 +72,7 @@ class CheckpointTest {
             assertEquals(TemperatureSchedule.resume(back.temperature()).beta(), s.beta(), 0);
             assertEquals("hash-1", back.templateHash());
             assertEquals(NAMES, back.templateNames());
-            assertEquals(Preprocessing.IMAGENET, back.preprocessing());
+            assertEquals("imagenet", back.preprocessing());
             assertEquals(HYPER, back.hyperparameters());
             assertEquals(null, back.optimizerState());
             try (Decoder restored = back.decoder()) {
@@ -122,11 +124,30 @@ class CheckpointTest {
             of(d, TemperatureSchedule.reaching(15, 10).state(), null).save(file);
             Checkpoint c = Checkpoint.load(file);
             c.requireTemplateSet("hash-1");
-            c.requireVgg("seeded random weights (seed 3), not pretrained");
+            c.requireEncoder("seeded random weights (seed 3), not pretrained");
+            assertFalse(c.trainedOnPixels());
             IllegalArgumentException set = assertThrows(IllegalArgumentException.class, () -> c.requireTemplateSet("hash-2"));
             assertTrue(set.getMessage().contains("hash-1") && set.getMessage().contains("hash-2"), set.getMessage());
-            IllegalArgumentException vgg = assertThrows(IllegalArgumentException.class, () -> c.requireVgg("vgg16.pth (zip)"));
-            assertTrue(vgg.getMessage().contains("vgg16.pth"), vgg.getMessage());
+            IllegalArgumentException vgg = assertThrows(IllegalArgumentException.class, () -> c.requireEncoder("vgg16.pth (zip)"));
+            assertTrue(vgg.getMessage().contains("vgg16.pth") && vgg.getMessage().contains("--vgg"), vgg.getMessage());
+            IllegalArgumentException pixels = assertThrows(IllegalArgumentException.class, () -> c.requireEncoder(PixelEncoder.ORIGIN));
+            assertTrue(pixels.getMessage().contains("not the pixel encoder") && pixels.getMessage().contains("pass the same --vgg"),
+                    pixels.getMessage());
+        }
+    }
+
+    @Test
+    void aPixelEncoderCheckpointNeedsNoVggAndRefusesOne() throws IOException {
+        try (Decoder d = Decoder.initialised(3, 1); PixelEncoder pixels = new PixelEncoder()) {
+            Path file = dir.resolve("p.tsr");
+            Checkpoint.of(d, "hash-1", NAMES, pixels.origin(), pixels.preprocessingName(), HYPER,
+                    TemperatureSchedule.reaching(15, 10).state(), null).save(file);
+            Checkpoint c = Checkpoint.load(file);
+            assertTrue(c.trainedOnPixels());
+            assertEquals("none", c.preprocessing());
+            c.requireEncoder(PixelEncoder.ORIGIN);
+            IllegalArgumentException vgg = assertThrows(IllegalArgumentException.class, () -> c.requireEncoder("vgg16.pth (zip)"));
+            assertTrue(vgg.getMessage().contains("pixel encoder") && vgg.getMessage().contains("leave out --vgg"), vgg.getMessage());
         }
     }
 

@@ -1,0 +1,106 @@
+package dev.tessera.train;
+
+import dev.tessera.classic.CellGrid;
+import dev.tessera.classic.ClassicMatcher;
+import dev.tessera.eval.MosaicQuality;
+import dev.tessera.eval.QualityReport;
+import dev.tessera.eval.ScaleFigures;
+import dev.tessera.image.Images;
+import dev.tessera.model.Decoder;
+import dev.tessera.model.Encoder;
+import dev.tessera.model.PixelEncoder;
+import dev.tessera.model.Vgg16;
+import dev.tessera.render.IndexMap;
+import dev.tessera.render.MosaicRenderer;
+import dev.tessera.templates.TemplateSet;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.LongOptional;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Which encoder lets the decoder learn classic's choice on pictures it was not trained on: the
+ * classic imitation (cross-entropy on classic's template per cell) over a folder of training
+ * pictures with the seeded VGG16's pool3 and with {@link PixelEncoder}, then, on held-out
+ * pictures, the share of cells where the decoder's argmax is classic's and the §6 figures of its
+ * mosaic against classic's. Args: STEPS SET TRAIN_DIR SIZE HELD_OUT... (8-px cells).
+ */
+public final class EncoderExperiment {
+    private EncoderExperiment() {}
+
+    public static void main(String[] args) throws Exception {
+        torch.set_num_threads(Integer.getInteger("threads", 1));
+        int steps = Integer.parseInt(args[0]);
+        TemplateSet set = TemplateSet.open(Path.of(args[1]));
+        int size = Integer.parseInt(args[3]);
+        TrainingImages train = TrainingImages.scan(Path.of(args[2]), size, 1, System.err::println);
+        ClassicMatcher matcher = ClassicImitation.matcher(set);
+        System.out.println("| encoder | picture | agreement with classic | full PSNR / SSIM / ΔE00 | ¼ | templates |");
+        System.out.println("|---|---|---|---|---|---|");
+        try (Vgg16 vgg = Vgg16.seeded(16)) {
+            Map<String, Encoder> encoders = new LinkedHashMap<>();
+            encoders.put("seeded VGG16 pool3", vgg);
+            encoders.put("pixels", new PixelEncoder());
+            for (String only : System.getProperty("encoders", "").split(","))
+                if (!only.isEmpty()) encoders.keySet().retainAll(java.util.List.of(only.split("\\|")));
+            boolean first = true;
+            for (Map.Entry<String, Encoder> e : encoders.entrySet()) {
+                Encoder encoder = e.getValue();
+                try (Decoder decoder = Decoder.initialised(set.count(), 0)) {
+                    long t0 = System.nanoTime();
+                    ClassicImitation.run(decoder, step -> {
+                        Tensor batch = train.batch(step, 6);
+                        try (NoGradGuard frozen = new NoGradGuard()) {
+                            return new ClassicImitation.Example(encoder.features(batch), ClassicImitation.classicChoices(matcher, batch));
+                        }
+                    }, new ClassicImitation.Settings(steps, ClassicImitation.DEFAULT_RATE), s -> {
+                        if (s.step() % 50 == 0 || s.step() == s.steps())
+                            System.err.printf(Locale.ROOT, "%s: step %d cross-entropy %.4f agreement %.3f (%.0f s)%n", e.getKey(), s.step(),
+                                    s.crossEntropy(), s.agreement(), (System.nanoTime() - t0) / 1e9);
+                    });
+                    for (int i = 4; i < args.length; i++) {
+                        BufferedImage image = Images.read(Path.of(args[i]));
+                        String name = Path.of(args[i]).getFileName().toString();
+                        CellGrid grid = CellGrid.ofCellSize(image.getWidth(), image.getHeight(), MosaicStep.ENCODER_STRIDE);
+                        IndexMap classic = matcher.match(image, grid).map();
+                        int[] choice;
+                        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+                            Tensor logits = decoder.forward(encoder.features(Images.toTensor(image)));
+                            Tensor ids = logits.argmax(new LongOptional(1), false).reshape(-1).contiguous();
+                            choice = new int[grid.cells()];
+                            for (int c = 0; c < choice.length; c++) choice[c] = (int) ids.get(c).item_long();
+                        }
+                        int same = 0;
+                        int[] start = new int[grid.cells()];
+                        for (int c = 0; c < start.length; c++) {
+                            start[c] = classic.template(c);
+                            if (start[c] == choice[c]) same++;
+                        }
+                        if (first) row("classic", name, 1.0, start, set, image, grid);
+                        row(e.getKey(), name, same / (double) choice.length, choice, set, image, grid);
+                    }
+                }
+                first = false;
+            }
+        }
+    }
+
+    private static void row(String encoder, String name, double agreement, int[] choice, TemplateSet set, BufferedImage image, CellGrid grid) {
+        IndexMap map = new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), choice, new float[choice.length], 0, null,
+                set.contentHash(), set.names());
+        QualityReport q = MosaicQuality.measure(image, new MosaicRenderer(set, grid.cellSize()).image(map));
+        System.out.printf(Locale.ROOT, "| %s | %s | %.3f | %s | %s | %d |%n", encoder, name, agreement, figures(q.full()), figures(q.quarter()),
+                map.distinctTemplates());
+        System.out.flush();
+    }
+
+    private static String figures(ScaleFigures f) {
+        return String.format(Locale.ROOT, "%.2f / %.3f / %.2f", f.psnr(), f.ssim(), f.deltaE00());
+    }
+}
