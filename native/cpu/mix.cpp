@@ -1,18 +1,5 @@
 // Fused tempered softmax + template mix, CPU: mix_forward / mix_backward (contract in tessera.h).
-//
-// Work is split into blocks of kCells horizontally adjacent cells of one grid row. Per block:
-//   forward:  P (kCells x N, softmax of beta*logits, max-subtracted) times T (N x CT, CT = C*th*tw)
-//             gives the cells' pixels, scattered into the NCHW mosaic;
-//   backward: G = Gc (kCells x CT, the cells' grad_out pixels) times T^T, then
-//             grad_logits_k = beta * p_k * (g_k - sum_m p_m g_m).
-// Both products use a register-blocked micro-kernel (4 rows x 16 columns in 8 AVX2 accumulators,
-// GCC vector extensions; its AVX-512 twin, 4 x 32, is dispatched at run time where the CPU has it,
-// since the library itself is built for x86-64-v3 to run anywhere) so every template value loaded
-// serves 4 cells; a per-cell axpy would stream all N templates per cell and fall out of cache at
-// N = 1000. The softmax runs 8 cells per vector (exp8). The templates are copied once per call
-// into a zero-padded layout (T padded to 32-column panels for forward; T^T padded to N16 columns
-// for backward) so the micro-kernels never need a tail.
-// grad_logits is OVERWRITTEN, never accumulated.
+// (Header comment: see the end of this edit.)
 #include <omp.h>
 
 #include <algorithm>
@@ -25,12 +12,10 @@
 
 namespace {
 
-using tsr::kCols;
-using tsr::micro_4xN;
 using tsr::round_up;
 
-constexpr int64_t kCells = 32;       // cells per block (multiple of 16)
-constexpr int64_t kTemplates = 256;  // templates per forward pass: a 256 x 16 panel is 16 KB
+constexpr int64_t kCells = 64;       // cells per chunk of a grid row (multiple of 8)
+constexpr int64_t kTemplates = 128;  // forward: templates per pass; a 128 x 64 panel is 32 KB
 
 struct Geometry {
   int64_t B, N, h, w, C, th, tw;
@@ -54,11 +39,16 @@ struct Block {
   }
   // Offset of (k = 0, this block's first cell) in a B x N x h x w tensor.
   int64_t cell_offset(const Geometry& g) const { return b * g.N * g.hw() + i * g.w + j0; }
+  // Offset of pixel row r = c*th + y of this block's first cell in the B x C x H x W mosaic.
+  int64_t pixel_row(const Geometry& g, int64_t r) const {
+    const int64_t c = r / g.th, y = r % g.th;
+    return ((b * g.C + c) * g.H() + i * g.th + y) * g.W() + j0 * g.tw;
+  }
 };
 
 // P[k][m] (N x kCells) = softmax over k of beta * logits for the block's cells; pad cells get 0.
-// A full block (16 cells, the common case) runs 8 cells per vector with exp8; a row's last,
-// partial block runs cell by cell (its vector loads would read past the row).
+// A full block runs 8 cells per vector with exp8; a row's last, partial block runs cell by cell
+// (its vector loads would read past the row).
 void softmax_block(float* P, const float* logits, const Geometry& g, const Block& blk, float beta) {
   const float* src = logits + blk.cell_offset(g);
   if (blk.n == kCells) {
@@ -122,6 +112,181 @@ void load_block(float* P, const float* p, const Geometry& g, const Block& blk) {
   }
 }
 
+// Rows of a B x N x h x w tensor (a block's probabilities or logits) that the next block will read,
+// prefetched a slice at a time while this block computes: N short rows a plane apart are a pattern
+// the hardware prefetchers do not follow, and each would otherwise be a stall on memory.
+struct RowPrefetch {
+  const float* base = nullptr;
+  int64_t stride = 0, rows = 0, floats = 0;
+  RowPrefetch() = default;
+  RowPrefetch(const float* t, const Geometry& g, const Block& next)
+      : base(t + next.cell_offset(g)), stride(g.hw()), rows(g.N), floats(next.n) {}
+  void part(int64_t i, int64_t parts) const {
+    if (!base) return;
+    for (int64_t r = rows * i / parts; r < rows * (i + 1) / parts; ++r)
+      for (int64_t o = 0; o < floats; o += 64 / sizeof(float)) __builtin_prefetch(base + r * stride + o);
+  }
+};
+
+// Gt[k][m] = Gm[m][k] for k < round_up(N, 8), all kCells cells, in 8 x 8 register transposes.
+void transpose_block(float* Gt, const float* Gm, int64_t ldm, int64_t N) {
+  using tsr::v8;
+  typedef int32_t m8 __attribute__((vector_size(32)));
+  for (int64_t k = 0; k < N; k += 8)
+    for (int64_t m = 0; m < kCells; m += 8) {
+      v8 r[8], t[8], u[8];
+      for (int i = 0; i < 8; ++i) r[i] = tsr::load8(Gm + (m + i) * ldm + k);
+      for (int i = 0; i < 8; i += 2) {
+        t[i] = __builtin_shuffle(r[i], r[i + 1], m8{0, 8, 1, 9, 4, 12, 5, 13});
+        t[i + 1] = __builtin_shuffle(r[i], r[i + 1], m8{2, 10, 3, 11, 6, 14, 7, 15});
+      }
+      for (int i = 0; i < 8; i += 4)
+        for (int j = 0; j < 2; ++j) {
+          u[i + 2 * j] = __builtin_shuffle(t[i + j], t[i + j + 2], m8{0, 1, 8, 9, 4, 5, 12, 13});
+          u[i + 2 * j + 1] = __builtin_shuffle(t[i + j], t[i + j + 2], m8{2, 3, 10, 11, 6, 7, 14, 15});
+        }
+      // u[0..3] hold columns 0..3 of rows 0..3 (low half) and columns 4..7 (high half); u[4..7] rows 4..7.
+      for (int j = 0; j < 4; ++j) {
+        tsr::store8(Gt + (k + j) * kCells + m, __builtin_shuffle(u[j], u[j + 4], m8{0, 1, 2, 3, 8, 9, 10, 11}));
+        tsr::store8(Gt + (k + j + 4) * kCells + m, __builtin_shuffle(u[j], u[j + 4], m8{4, 5, 6, 7, 12, 13, 14, 15}));
+      }
+    }
+}
+
+// ---- register-tiled products -------------------------------------------------------------------
+// Written once over the vector type V (v8: AVX2, v16: AVX-512) and instantiated in two functions
+// compiled for each instruction set; the CPU picks one at run time (cpu_has_avx512). A tile is MR
+// cells x NV vectors of columns, MR*NV accumulators held in registers for the whole reduction.
+
+template <class V> constexpr int64_t kLanes = sizeof(V) / sizeof(float);
+
+
+
+// Backward tile: G[r][v*L ..] = sum over pixel rows s and x of rows[s][r*tw + x] * Tt[s*tw + x][v*L ..]
+// for the MR cells whose first pixel of each row is rows[s] (+ r*tw): the grad_out image rows are
+// the GEMM's A operand as they lie (each cell's tw pixels adjacent), so nothing is gathered.
+template <class V, int MR, int NV>
+__attribute__((always_inline)) inline void grad_tile(float* G, int64_t ldg, const float* const* rows, int64_t offset,
+                                                     int64_t nrows, int64_t tw, const float* Tt, int64_t ldt) {
+  constexpr int64_t L = kLanes<V>;
+  V acc[MR][NV];
+  for (int r = 0; r < MR; ++r)
+    for (int v = 0; v < NV; ++v) acc[r][v] = V{};
+  const float* t = Tt;
+  for (int64_t s = 0; s < nrows; ++s) {
+    const float* a = rows[s] + offset;
+    // The next tile's pixels of this row: grad_out streams from memory once, and a miss per row
+    // and tile would otherwise stall the FMAs (prefetches past the row's end are harmless).
+    for (int64_t o = 0; o < MR * tw; o += 64 / sizeof(float)) __builtin_prefetch(a + MR * tw + o);
+    for (int64_t x = 0; x < tw; ++x, t += ldt) {
+      V b[NV];
+      for (int v = 0; v < NV; ++v) __builtin_memcpy(&b[v], t + v * L, sizeof(V));
+      for (int r = 0; r < MR; ++r) {
+        // x - 0 is x for every x (x + 0 is not, for -0), so this is a bare vbroadcastss from memory.
+        const V ar = a[r * tw + x] - V{};
+        for (int v = 0; v < NV; ++v) acc[r][v] += ar * b[v];
+      }
+    }
+  }
+  for (int r = 0; r < MR; ++r)
+    for (int v = 0; v < NV; ++v) __builtin_memcpy(G + r * ldg + v * L, &acc[r][v], sizeof(V));
+}
+
+// Forward tile: O[r][v*L ..] (+)= sum_k P[k*ldp + r] * T[k*ldt + v*L ..].
+template <class V, int MR, int NV>
+__attribute__((always_inline)) inline void mix_tile(float* O, int64_t ldo, const float* P, int64_t ldp, const float* T,
+                                                    int64_t ldt, int64_t K, bool accumulate) {
+  constexpr int64_t L = kLanes<V>;
+  V acc[MR][NV];
+  for (int r = 0; r < MR; ++r)
+    for (int v = 0; v < NV; ++v) {
+      acc[r][v] = V{};
+      if (accumulate) __builtin_memcpy(&acc[r][v], O + r * ldo + v * L, sizeof(V));
+    }
+  for (int64_t k = 0; k < K; ++k, P += ldp, T += ldt) {
+    V b[NV];
+    for (int v = 0; v < NV; ++v) __builtin_memcpy(&b[v], T + v * L, sizeof(V));
+    for (int r = 0; r < MR; ++r) {
+      const V ar = P[r] - V{};
+      for (int v = 0; v < NV; ++v) acc[r][v] += ar * b[v];
+    }
+  }
+  for (int r = 0; r < MR; ++r)
+    for (int v = 0; v < NV; ++v) __builtin_memcpy(O + r * ldo + v * L, &acc[r][v], sizeof(V));
+}
+
+// Tile-size dispatch for the edges: mr <= MR cells, nv <= NV vectors, each a separate instance.
+template <class V, int MR, int NV, class... A>
+__attribute__((always_inline)) inline void grad_tile_edge(int mr, int nv, A... args) {
+  if constexpr (MR > 1)
+    if (mr < MR) return grad_tile_edge<V, MR - 1, NV>(mr, nv, args...);
+  if constexpr (NV > 1)
+    if (nv < NV) return grad_tile_edge<V, MR, NV - 1>(mr, nv, args...);
+  grad_tile<V, MR, NV>(args...);
+}
+template <class V, int MR, int NV, class... A>
+__attribute__((always_inline)) inline void mix_tile_edge(int mr, int nv, A... args) {
+  if constexpr (MR > 1)
+    if (mr < MR) return mix_tile_edge<V, MR - 1, NV>(mr, nv, args...);
+  if constexpr (NV > 1)
+    if (nv < NV) return mix_tile_edge<V, MR, NV - 1>(mr, nv, args...);
+  mix_tile<V, MR, NV>(args...);
+}
+
+// G[m][0..npad) for the block's n cells: cell tiles of MR inside column panels of NV vectors, so a
+// panel of Tt (ct x NV*L floats, 48 KB at 8x8 RGB and 64 columns) is reused by all the block's cells.
+template <class V, int MR, int NV>
+__attribute__((always_inline)) inline void grad_product(float* G, const float* const* rows, int64_t nrows, int64_t tw,
+                                                        int64_t n, const float* Tt, int64_t npad, const RowPrefetch& next) {
+  constexpr int64_t L = kLanes<V>;
+  const int64_t tiles = (npad + NV * L - 1) / (NV * L) * ((n + MR - 1) / MR);
+  int64_t tile = 0;
+  for (int64_t q = 0; q < npad; q += NV * L) {
+    const int nv = (int)std::min<int64_t>(NV, (npad - q) / L);
+    for (int64_t m = 0; m < n; m += MR, ++tile) {
+      grad_tile_edge<V, MR, NV>((int)std::min<int64_t>(MR, n - m), nv, G + m * npad + q, npad, rows, m * tw, nrows,
+                                tw, Tt + q, npad);
+      next.part(tile, tiles);
+    }
+  }
+}
+
+// O[m][0..ctpad) for the block's n cells, templates in passes of kTemplates (the panel stays in L1).
+template <class V, int MR, int NV>
+__attribute__((always_inline)) inline void mix_product(float* O, const float* P, int64_t n, const float* T,
+                                                       int64_t N, int64_t ctpad) {
+  constexpr int64_t L = kLanes<V>;
+  for (int64_t k0 = 0; k0 < N; k0 += kTemplates) {
+    const int64_t kn = std::min(kTemplates, N - k0);
+    for (int64_t q = 0; q < ctpad; q += NV * L) {
+      const int nv = (int)std::min<int64_t>(NV, (ctpad - q) / L);
+      for (int64_t m = 0; m < n; m += MR)
+        mix_tile_edge<V, MR, NV>((int)std::min<int64_t>(MR, n - m), nv, O + m * ctpad + q, ctpad, P + k0 * kCells + m,
+                                 kCells, T + k0 * ctpad + q, ctpad, kn, k0 > 0);
+    }
+  }
+}
+
+// AVX-512: 6 cells x 4 vectors = 24 zmm accumulators; per reduction step 4 template loads and 6
+// broadcasts feed 24 FMAs. AVX2: 4 x 3 = 12 of its 16 ymm registers.
+constexpr int kRows512 = 6, kVecs512 = 4, kRows256 = 4, kVecs256 = 3;
+
+__attribute__((target("avx512f"))) void grad_product_512(float* G, const float* const* rows, int64_t nrows, int64_t tw,
+                                                          int64_t n, const float* Tt, int64_t npad, const RowPrefetch& next) {
+  grad_product<tsr::v16, kRows512, kVecs512>(G, rows, nrows, tw, n, Tt, npad, next);
+}
+void grad_product_256(float* G, const float* const* rows, int64_t nrows, int64_t tw, int64_t n, const float* Tt,
+                      int64_t npad, const RowPrefetch& next) {
+  grad_product<tsr::v8, kRows256, kVecs256>(G, rows, nrows, tw, n, Tt, npad, next);
+}
+__attribute__((target("avx512f"))) void mix_product_512(float* O, const float* P, int64_t n, const float* T, int64_t N,
+                                                         int64_t ctpad) {
+  mix_product<tsr::v16, kRows512, kVecs512>(O, P, n, T, N, ctpad);
+}
+void mix_product_256(float* O, const float* P, int64_t n, const float* T, int64_t N, int64_t ctpad) {
+  mix_product<tsr::v8, kRows256, kVecs256>(O, P, n, T, N, ctpad);
+}
+
 }  // namespace
 
 extern "C" {
@@ -132,15 +297,15 @@ int tsr_mix_forward_cpu(float* out, float* p, const float* logits, const float* 
   int rc = tsr::check_mix(out, logits, templates, B, N, h, w, C, th, tw, beta);
   if (rc != TSR_OK) return rc;
   const Geometry g{B, N, h, w, C, th, tw};
-  // Columns padded to 32: a whole number of panels for both micro-kernels.
-  const int64_t ct = g.ct(), ct16 = round_up(ct, 2 * kCols);
   const bool wide = tsr::cpu_has_avx512();
-  std::vector<float> tpad(N * ct16, 0.0f);
-  for (int64_t k = 0; k < N; ++k) std::memcpy(&tpad[k * ct16], templates + k * ct, ct * sizeof(float));
+  // Columns padded to whole vectors, so the tiles never need a tail.
+  const int64_t ct = g.ct(), ctpad = round_up(ct, wide ? 16 : 8), rows = C * th;
+  std::vector<float> tpad(N * ctpad, 0.0f);
+  for (int64_t k = 0; k < N; ++k) std::memcpy(&tpad[k * ctpad], templates + k * ct, ct * sizeof(float));
 
 #pragma omp parallel num_threads(tsr::num_threads())
   {
-    std::vector<float> P(N * kCells), O(kCells * ct16);
+    std::vector<float> P(N * kCells), O(kCells * ctpad);
 #pragma omp for schedule(static)
     for (int64_t index = 0; index < g.blocks(); ++index) {
       const Block blk(g, index);
@@ -149,28 +314,18 @@ int tsr_mix_forward_cpu(float* out, float* p, const float* logits, const float* 
         float* dst = p + blk.cell_offset(g);
         for (int64_t k = 0; k < N; ++k) std::memcpy(dst + k * g.hw(), &P[k * kCells], blk.n * sizeof(float));
       }
-      // Templates in chunks of kTemplates, and within a chunk one 16-column panel at a time for
-      // every 4 cells: the panel (kTemplates x 16 floats, 16 KB) stays in L1 while all the block's
-      // cells use it, instead of the whole template matrix streaming from L2 once per 4 cells.
-      for (int64_t k0 = 0; k0 < N; k0 += kTemplates) {
-        const int64_t kn = std::min(kTemplates, N - k0);
-        const int64_t panel = wide ? 2 * kCols : kCols;
-        for (int64_t q = 0; q < ct16; q += panel)
-          for (int64_t m = 0; m < blk.n; m += 4) {
-            if (wide)
-              tsr::micro_4xN_512(&O[m * ct16 + q], ct16, &P[k0 * kCells + m], kCells, &tpad[k0 * ct16 + q], ct16, kn, panel,
-                                 k0 > 0);
-            else
-              micro_4xN(&O[m * ct16 + q], ct16, &P[k0 * kCells + m], kCells, &tpad[k0 * ct16 + q], ct16, kn, panel, k0 > 0);
-          }
-      }
+      if (wide) mix_product_512(O.data(), P.data(), blk.n, tpad.data(), N, ctpad);
+      else mix_product_256(O.data(), P.data(), blk.n, tpad.data(), N, ctpad);
       // Scatter: pixel (c, y, x) of cell m goes to row c*H + i*th + y, column (j0 + m)*tw + x.
-      for (int64_t c = 0; c < C; ++c)
-        for (int64_t y = 0; y < th; ++y) {
-          float* row = out + ((blk.b * C + c) * g.H() + blk.i * th + y) * g.W() + blk.j0 * tw;
-          const float* src = &O[(c * th + y) * tw];
-          for (int64_t m = 0; m < blk.n; ++m) std::memcpy(row + m * tw, src + m * ct16, tw * sizeof(float));
-        }
+      for (int64_t r = 0; r < rows; ++r) {
+        float* row = out + blk.pixel_row(g, r);
+        const float* src = &O[r * tw];
+        if (tw == 8)
+          for (int64_t m = 0; m < blk.n; ++m) tsr::store8(row + m * 8, tsr::load8(src + m * ctpad));
+        else
+          for (int64_t m = 0; m < blk.n; ++m)
+            for (int64_t x = 0; x < tw; ++x) row[m * tw + x] = src[m * ctpad + x];
+      }
     }
   }
   return TSR_OK;
@@ -183,36 +338,30 @@ int tsr_mix_backward_cpu(float* grad_logits, const float* grad_out, const float*
   if (rc != TSR_OK) return rc;
   if (!logits && !p) return tsr::fail(TSR_E_ARG, "mix_backward: needs logits or p");
   const Geometry g{B, N, h, w, C, th, tw};
-  const int64_t ct = g.ct(), n16 = round_up(N, kCols);
   const bool wide = tsr::cpu_has_avx512();
-  std::vector<float> tt(ct * n16, 0.0f);  // T^T, zero-padded to n16 templates
+  const int64_t ct = g.ct(), npad = round_up(N, wide ? 16 : 8), nrows = C * th;
+  std::vector<float> tt(ct * npad, 0.0f);  // T^T, zero-padded to npad templates
   for (int64_t k = 0; k < N; ++k)
-    for (int64_t q = 0; q < ct; ++q) tt[q * n16 + k] = templates[k * ct + q];
+    for (int64_t q = 0; q < ct; ++q) tt[q * npad + k] = templates[k * ct + q];
 
 #pragma omp parallel num_threads(tsr::num_threads())
   {
-    std::vector<float> P(N * kCells), Gc(ct * kCells), Gt(n16 * kCells);
+    std::vector<float> P(N * kCells), Gm(kCells * npad), Gt(round_up(N, 8) * kCells);
+    std::vector<const float*> rows(nrows);
 #pragma omp for schedule(static)
     for (int64_t index = 0; index < g.blocks(); ++index) {
       const Block blk(g, index);
       if (p) load_block(P.data(), p, g, blk);
       else softmax_block(P.data(), logits, g, blk, beta);
-      // Gc[q][m]: the block's grad_out pixels, cell-minor; pad cells are zero.
-      for (int64_t c = 0; c < C; ++c)
-        for (int64_t y = 0; y < th; ++y) {
-          const float* row = grad_out + ((blk.b * C + c) * g.H() + blk.i * th + y) * g.W() + blk.j0 * tw;
-          for (int64_t x = 0; x < tw; ++x) {
-            float* dst = &Gc[((c * th + y) * tw + x) * kCells];
-            for (int64_t m = 0; m < blk.n; ++m) dst[m] = row[m * tw + x];
-            for (int64_t m = blk.n; m < kCells; ++m) dst[m] = 0.0f;
-          }
-        }
-      // Gt[k][m] = sum_q T[k][q] Gc[q][m]: 4 templates x the block's 16 cells per micro-kernel call,
-      // the cells' pixels (ct x 16 floats, 12 KB at 8x8 RGB) staying in L1 for all templates, and the
-      // result laid out like P ([k][m]) so the rest runs 16 cells wide.
-      for (int64_t k = 0; k < n16; k += 4)
-        if (wide) tsr::micro_4xN_512(&Gt[k * kCells], kCells, &tt[k], n16, Gc.data(), kCells, ct, kCells);
-        else micro_4xN(&Gt[k * kCells], kCells, &tt[k], n16, Gc.data(), kCells, ct, kCells);
+      for (int64_t r = 0; r < nrows; ++r) rows[r] = grad_out + blk.pixel_row(g, r);
+      // Gm[m][k] = g_k of cell m, straight from the grad_out rows; then Gt[k][m], P's layout, so the
+      // rest runs across cells.
+      const RowPrefetch next = index + 1 < g.blocks() ? RowPrefetch(p ? p : logits, g, Block(g, index + 1)) : RowPrefetch();
+      if (wide) grad_product_512(Gm.data(), rows.data(), nrows, tw, blk.n, tt.data(), npad, next);
+      else grad_product_256(Gm.data(), rows.data(), nrows, tw, blk.n, tt.data(), npad, next);
+      // Rows of Gm past the block's n cells hold zeros or an earlier block's values: finite, and
+      // multiplied by their p = 0 below.
+      transpose_block(Gt.data(), Gm.data(), npad, N);
       // g_k - sum_m p_m g_m, measured from the cell's most likely template a:
       //   (g_k - g_a) - sum_m p_m (g_m - g_a).
       // Equal in exact arithmetic (the p sum to 1), but float p carries a relative error of a few
