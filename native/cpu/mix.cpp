@@ -112,19 +112,26 @@ void load_block(float* P, const float* p, const Geometry& g, const Block& blk) {
   }
 }
 
-// Rows of a B x N x h x w tensor (a block's probabilities or logits) that the next block will read,
-// prefetched a slice at a time while this block computes: N short rows a plane apart are a pattern
-// the hardware prefetchers do not follow, and each would otherwise be a stall on memory.
+// The rows of B x N x h x w tensors that the next block will read (its probabilities or logits)
+// and write (its grad_logits), prefetched a slice at a time while this block computes: N short
+// rows a plane apart are a pattern the hardware prefetchers do not follow, and each would
+// otherwise be a stall on memory (a write miss too: the line is read before it is written). Into
+// L2 (prefetcht1): the products stream more than L1 holds before the next block starts.
 struct RowPrefetch {
-  const float* base = nullptr;
+  const float* read = nullptr;
+  const float* write = nullptr;
   int64_t stride = 0, rows = 0, floats = 0;
   RowPrefetch() = default;
-  RowPrefetch(const float* t, const Geometry& g, const Block& next)
-      : base(t + next.cell_offset(g)), stride(g.hw()), rows(g.N), floats(next.n) {}
+  RowPrefetch(const float* in, const float* out, const Geometry& g, const Block& next)
+      : read(in + next.cell_offset(g)), write(out ? out + next.cell_offset(g) : nullptr), stride(g.hw()),
+        rows(g.N), floats(next.n) {}
   void part(int64_t i, int64_t parts) const {
-    if (!base) return;
+    if (!read) return;
     for (int64_t r = rows * i / parts; r < rows * (i + 1) / parts; ++r)
-      for (int64_t o = 0; o < floats; o += 64 / sizeof(float)) __builtin_prefetch(base + r * stride + o);
+      for (int64_t o = 0; o < floats; o += 64 / sizeof(float)) {
+        __builtin_prefetch(read + r * stride + o, 0, 2);
+        if (write) __builtin_prefetch(write + r * stride + o, 1, 2);
+      }
   }
 };
 
@@ -254,15 +261,19 @@ __attribute__((always_inline)) inline void grad_product(float* G, const float* c
 // O[m][0..ctpad) for the block's n cells, templates in passes of kTemplates (the panel stays in L1).
 template <class V, int MR, int NV>
 __attribute__((always_inline)) inline void mix_product(float* O, const float* P, int64_t n, const float* T,
-                                                       int64_t N, int64_t ctpad) {
+                                                       int64_t N, int64_t ctpad, const RowPrefetch& next) {
   constexpr int64_t L = kLanes<V>;
+  const int64_t tiles = (N + kTemplates - 1) / kTemplates * ((ctpad + NV * L - 1) / (NV * L)) * ((n + MR - 1) / MR);
+  int64_t tile = 0;
   for (int64_t k0 = 0; k0 < N; k0 += kTemplates) {
     const int64_t kn = std::min(kTemplates, N - k0);
     for (int64_t q = 0; q < ctpad; q += NV * L) {
       const int nv = (int)std::min<int64_t>(NV, (ctpad - q) / L);
-      for (int64_t m = 0; m < n; m += MR)
+      for (int64_t m = 0; m < n; m += MR, ++tile) {
         mix_tile_edge<V, MR, NV>((int)std::min<int64_t>(MR, n - m), nv, O + m * ctpad + q, ctpad, P + k0 * kCells + m,
                                  kCells, T + k0 * ctpad + q, ctpad, kn, k0 > 0);
+        next.part(tile, tiles);
+      }
     }
   }
 }
@@ -280,11 +291,12 @@ void grad_product_256(float* G, const float* const* rows, int64_t nrows, int64_t
   grad_product<tsr::v8, kRows256, kVecs256>(G, rows, nrows, tw, n, Tt, npad, next);
 }
 __attribute__((target("avx512f"))) void mix_product_512(float* O, const float* P, int64_t n, const float* T, int64_t N,
-                                                         int64_t ctpad) {
-  mix_product<tsr::v16, kRows512, kVecs512>(O, P, n, T, N, ctpad);
+                                                         int64_t ctpad, const RowPrefetch& next) {
+  mix_product<tsr::v16, kRows512, kVecs512>(O, P, n, T, N, ctpad, next);
 }
-void mix_product_256(float* O, const float* P, int64_t n, const float* T, int64_t N, int64_t ctpad) {
-  mix_product<tsr::v8, kRows256, kVecs256>(O, P, n, T, N, ctpad);
+void mix_product_256(float* O, const float* P, int64_t n, const float* T, int64_t N, int64_t ctpad,
+                     const RowPrefetch& next) {
+  mix_product<tsr::v8, kRows256, kVecs256>(O, P, n, T, N, ctpad, next);
 }
 
 }  // namespace
@@ -314,8 +326,9 @@ int tsr_mix_forward_cpu(float* out, float* p, const float* logits, const float* 
         float* dst = p + blk.cell_offset(g);
         for (int64_t k = 0; k < N; ++k) std::memcpy(dst + k * g.hw(), &P[k * kCells], blk.n * sizeof(float));
       }
-      if (wide) mix_product_512(O.data(), P.data(), blk.n, tpad.data(), N, ctpad);
-      else mix_product_256(O.data(), P.data(), blk.n, tpad.data(), N, ctpad);
+      const RowPrefetch next = index + 1 < g.blocks() ? RowPrefetch(logits, nullptr, g, Block(g, index + 1)) : RowPrefetch();
+      if (wide) mix_product_512(O.data(), P.data(), blk.n, tpad.data(), N, ctpad, next);
+      else mix_product_256(O.data(), P.data(), blk.n, tpad.data(), N, ctpad, next);
       // Scatter: pixel (c, y, x) of cell m goes to row c*H + i*th + y, column (j0 + m)*tw + x.
       for (int64_t r = 0; r < rows; ++r) {
         float* row = out + blk.pixel_row(g, r);
@@ -356,7 +369,7 @@ int tsr_mix_backward_cpu(float* grad_logits, const float* grad_out, const float*
       for (int64_t r = 0; r < nrows; ++r) rows[r] = grad_out + blk.pixel_row(g, r);
       // Gm[m][k] = g_k of cell m, straight from the grad_out rows; then Gt[k][m], P's layout, so the
       // rest runs across cells.
-      const RowPrefetch next = index + 1 < g.blocks() ? RowPrefetch(p ? p : logits, g, Block(g, index + 1)) : RowPrefetch();
+      const RowPrefetch next = index + 1 < g.blocks() ? RowPrefetch(p ? p : logits, grad_logits, g, Block(g, index + 1)) : RowPrefetch();
       if (wide) grad_product_512(Gm.data(), rows.data(), nrows, tw, blk.n, tt.data(), npad, next);
       else grad_product_256(Gm.data(), rows.data(), nrows, tw, blk.n, tt.data(), npad, next);
       // Rows of Gm past the block's n cells hold zeros or an earlier block's values: finite, and
@@ -391,9 +404,11 @@ int tsr_mix_backward_cpu(float* grad_logits, const float* grad_out, const float*
       float* dst = grad_logits + blk.cell_offset(g);
       float row[kCells];
       for (int64_t k = 0; k < N; ++k) {
+        // A full block writes its row in place; a row's last, partial one through a buffer.
+        float* to = blk.n == kCells ? dst + k * g.hw() : row;
         for (int64_t m = 0; m < kCells; ++m)
-          row[m] = beta * P[k * kCells + m] * ((Gt[k * kCells + m] - ga[m]) - dotf[m]);
-        std::memcpy(dst + k * g.hw(), row, blk.n * sizeof(float));
+          to[m] = beta * P[k * kCells + m] * ((Gt[k * kCells + m] - ga[m]) - dotf[m]);
+        if (blk.n < kCells) std::memcpy(dst + k * g.hw(), row, blk.n * sizeof(float));
       }
     }
   }
