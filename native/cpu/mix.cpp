@@ -112,28 +112,39 @@ void load_block(float* P, const float* p, const Geometry& g, const Block& blk) {
   }
 }
 
-// The rows of B x N x h x w tensors that the next block will read (its probabilities or logits)
-// and write (its grad_logits), prefetched a slice at a time while this block computes: N short
-// rows a plane apart are a pattern the hardware prefetchers do not follow, and each would
-// otherwise be a stall on memory (a write miss too: the line is read before it is written). Into
-// L2 (prefetcht1): the products stream more than L1 holds before the next block starts.
-struct RowPrefetch {
-  const float* read = nullptr;
-  const float* write = nullptr;
-  int64_t stride = 0, rows = 0, floats = 0;
-  RowPrefetch() = default;
-  RowPrefetch(const float* in, const float* out, const Geometry& g, const Block& next)
-      : read(in + next.cell_offset(g)), write(out ? out + next.cell_offset(g) : nullptr), stride(g.hw()),
-        rows(g.N), floats(next.n) {}
+// Rows that the next block will read or write, prefetched into L2 (prefetcht1) a slice at a time
+// while this block computes: its N probability or logit rows and N grad_logits rows (short rows a
+// plane apart, a pattern the hardware prefetchers do not follow) and its C*th mosaic rows. Each
+// would otherwise be a stall on memory when the block starts; a write miss too, since a line is
+// read before it is written. L2 rather than L1: the products stream more than L1 holds.
+struct RowSet {
+  const float* base = nullptr;
+  int64_t count = 0, group = 1, inner = 0, outer = 0, floats = 0;  // row r: base + (r/group)*outer + (r%group)*inner
+  int write = 0;
   void part(int64_t i, int64_t parts) const {
-    if (!read) return;
-    for (int64_t r = rows * i / parts; r < rows * (i + 1) / parts; ++r)
-      for (int64_t o = 0; o < floats; o += 64 / sizeof(float)) {
-        __builtin_prefetch(read + r * stride + o, 0, 2);
-        if (write) __builtin_prefetch(write + r * stride + o, 1, 2);
-      }
+    if (!base) return;
+    for (int64_t r = count * i / parts; r < count * (i + 1) / parts; ++r) {
+      const float* row = base + (r / group) * outer + (r % group) * inner;
+      for (int64_t o = 0; o < floats; o += 64 / sizeof(float))
+        write ? __builtin_prefetch(row + o, 1, 2) : __builtin_prefetch(row + o, 0, 2);
+    }
   }
 };
+
+struct RowPrefetch {
+  RowSet sets[3];
+  void part(int64_t i, int64_t parts) const {
+    for (const RowSet& set : sets) set.part(i, parts);
+  }
+};
+
+// The next block's rows of a B x N x h x w tensor, and of the mosaic.
+RowSet cell_rows(const float* t, const Geometry& g, const Block& next, int write) {
+  return RowSet{t + next.cell_offset(g), g.N, g.N, g.hw(), 0, next.n, write};
+}
+RowSet pixel_rows(const float* image, const Geometry& g, const Block& next, int write) {
+  return RowSet{image + next.pixel_row(g, 0), g.C * g.th, g.th, g.W(), g.H() * g.W(), next.n * g.tw, write};
+}
 
 // Gt[k][m] = Gm[m][k] for k < round_up(N, 8), all kCells cells, in 8 x 8 register transposes.
 void transpose_block(float* Gt, const float* Gm, int64_t ldm, int64_t N) {
@@ -172,10 +183,12 @@ template <class V> constexpr int64_t kLanes = sizeof(V) / sizeof(float);
 // Backward tile: G[r][v*L ..] = sum over pixel rows s and x of rows[s][r*tw + x] * Tt[s*tw + x][v*L ..]
 // for the MR cells whose first pixel of each row is rows[s] (+ r*tw): the grad_out image rows are
 // the GEMM's A operand as they lie (each cell's tw pixels adjacent), so nothing is gathered.
-template <class V, int MR, int NV>
+// TW > 0 fixes tw at compile time (8, the method's templates: the x loop unrolls); 0 takes tw.
+template <class V, int MR, int NV, int TW>
 __attribute__((always_inline)) inline void grad_tile(float* G, int64_t ldg, const float* const* rows, int64_t offset,
-                                                     int64_t nrows, int64_t tw, const float* Tt, int64_t ldt) {
+                                                     int64_t nrows, int64_t tw_, const float* Tt, int64_t ldt) {
   constexpr int64_t L = kLanes<V>;
+  const int64_t tw = TW > 0 ? TW : tw_;
   V acc[MR][NV];
   for (int r = 0; r < MR; ++r)
     for (int v = 0; v < NV; ++v) acc[r][v] = V{};
@@ -223,13 +236,13 @@ __attribute__((always_inline)) inline void mix_tile(float* O, int64_t ldo, const
 }
 
 // Tile-size dispatch for the edges: mr <= MR cells, nv <= NV vectors, each a separate instance.
-template <class V, int MR, int NV, class... A>
+template <class V, int MR, int NV, int TW, class... A>
 __attribute__((always_inline)) inline void grad_tile_edge(int mr, int nv, A... args) {
   if constexpr (MR > 1)
-    if (mr < MR) return grad_tile_edge<V, MR - 1, NV>(mr, nv, args...);
+    if (mr < MR) return grad_tile_edge<V, MR - 1, NV, TW>(mr, nv, args...);
   if constexpr (NV > 1)
-    if (nv < NV) return grad_tile_edge<V, MR, NV - 1>(mr, nv, args...);
-  grad_tile<V, MR, NV>(args...);
+    if (nv < NV) return grad_tile_edge<V, MR, NV - 1, TW>(mr, nv, args...);
+  grad_tile<V, MR, NV, TW>(args...);
 }
 template <class V, int MR, int NV, class... A>
 __attribute__((always_inline)) inline void mix_tile_edge(int mr, int nv, A... args) {
@@ -251,8 +264,9 @@ __attribute__((always_inline)) inline void grad_product(float* G, const float* c
   for (int64_t q = 0; q < npad; q += NV * L) {
     const int nv = (int)std::min<int64_t>(NV, (npad - q) / L);
     for (int64_t m = 0; m < n; m += MR, ++tile) {
-      grad_tile_edge<V, MR, NV>((int)std::min<int64_t>(MR, n - m), nv, G + m * npad + q, npad, rows, m * tw, nrows,
-                                tw, Tt + q, npad);
+      const int mr = (int)std::min<int64_t>(MR, n - m);
+      if (tw == 8) grad_tile_edge<V, MR, NV, 8>(mr, nv, G + m * npad + q, npad, rows, m * tw, nrows, tw, Tt + q, npad);
+      else grad_tile_edge<V, MR, NV, 0>(mr, nv, G + m * npad + q, npad, rows, m * tw, nrows, tw, Tt + q, npad);
       next.part(tile, tiles);
     }
   }
@@ -299,6 +313,56 @@ void mix_product_256(float* O, const float* P, int64_t n, const float* T, int64_
   mix_product<tsr::v8, kRows256, kVecs256>(O, P, n, T, N, ctpad, next);
 }
 
+// grad_logits of one block (dst: its k = 0 row in the B x N x h x w tensor, planes hw apart) from
+// its probabilities P[k][m] and template products Gt[k][m], both kCells wide.
+__attribute__((always_inline)) inline void grad_logits_block(float* dst, int64_t hw, int64_t n, const float* P,
+                                                             const float* Gt, int64_t N, float beta) {
+  // g_k - sum_m p_m g_m, measured from the cell's most likely template a:
+  //   (g_k - g_a) - sum_m p_m (g_m - g_a).
+  // Equal in exact arithmetic (the p sum to 1), but float p carries a relative error of a few
+  // 1e-6 once beta * |logit| reaches tens, and in the plain form that error multiplies the
+  // large g of the dominant template (templates are 0..255) and nearly cancels against g_a:
+  // measured 2e-5 of the largest gradient at N=1000, beta=5. Offset by g_a, the dominant term
+  // is exactly 0; the sum is taken in double.
+  float best[kCells], ga[kCells], dotf[kCells];
+  int64_t top[kCells];
+  double dot[kCells];
+  for (int64_t m = 0; m < kCells; ++m) {
+    best[m] = P[m];
+    top[m] = 0;
+    dot[m] = 0.0;
+  }
+  for (int64_t k = 1; k < N; ++k)
+    for (int64_t m = 0; m < kCells; ++m) {
+      const float v = P[k * kCells + m];
+      top[m] = v > best[m] ? k : top[m];
+      best[m] = v > best[m] ? v : best[m];
+    }
+  for (int64_t m = 0; m < kCells; ++m) ga[m] = Gt[top[m] * kCells + m];
+  for (int64_t k = 0; k < N; ++k)
+    for (int64_t m = 0; m < kCells; ++m)
+      dot[m] += (double)P[k * kCells + m] * (double)(Gt[k * kCells + m] - ga[m]);
+  for (int64_t m = 0; m < kCells; ++m) dotf[m] = (float)dot[m];
+  float row[kCells];
+  for (int64_t k = 0; k < N; ++k) {
+    // A full block writes its row in place; a row's last, partial one through a buffer.
+    float* to = n == kCells ? dst + k * hw : row;
+    for (int64_t m = 0; m < kCells; ++m)
+      to[m] = beta * P[k * kCells + m] * ((Gt[k * kCells + m] - ga[m]) - dotf[m]);
+    if (n < kCells) std::memcpy(dst + k * hw, row, n * sizeof(float));
+  }
+}
+
+// The loops above vectorise across cells; the CPU picks the wider build at run time.
+__attribute__((target("avx512f,prefer-vector-width=512"))) void grad_logits_block_512(float* dst, int64_t hw, int64_t n,
+                                                                                       const float* P, const float* Gt,
+                                                                                       int64_t N, float beta) {
+  grad_logits_block(dst, hw, n, P, Gt, N, beta);
+}
+void grad_logits_block_256(float* dst, int64_t hw, int64_t n, const float* P, const float* Gt, int64_t N, float beta) {
+  grad_logits_block(dst, hw, n, P, Gt, N, beta);
+}
+
 }  // namespace
 
 extern "C" {
@@ -326,7 +390,11 @@ int tsr_mix_forward_cpu(float* out, float* p, const float* logits, const float* 
         float* dst = p + blk.cell_offset(g);
         for (int64_t k = 0; k < N; ++k) std::memcpy(dst + k * g.hw(), &P[k * kCells], blk.n * sizeof(float));
       }
-      const RowPrefetch next = index + 1 < g.blocks() ? RowPrefetch(logits, nullptr, g, Block(g, index + 1)) : RowPrefetch();
+      RowPrefetch next;
+      if (index + 1 < g.blocks()) {
+        const Block following(g, index + 1);
+        next = RowPrefetch{{cell_rows(logits, g, following, 0), pixel_rows(out, g, following, 1), RowSet()}};
+      }
       if (wide) mix_product_512(O.data(), P.data(), blk.n, tpad.data(), N, ctpad, next);
       else mix_product_256(O.data(), P.data(), blk.n, tpad.data(), N, ctpad, next);
       // Scatter: pixel (c, y, x) of cell m goes to row c*H + i*th + y, column (j0 + m)*tw + x.
@@ -369,47 +437,19 @@ int tsr_mix_backward_cpu(float* grad_logits, const float* grad_out, const float*
       for (int64_t r = 0; r < nrows; ++r) rows[r] = grad_out + blk.pixel_row(g, r);
       // Gm[m][k] = g_k of cell m, straight from the grad_out rows; then Gt[k][m], P's layout, so the
       // rest runs across cells.
-      const RowPrefetch next = index + 1 < g.blocks() ? RowPrefetch(p ? p : logits, grad_logits, g, Block(g, index + 1)) : RowPrefetch();
+      RowPrefetch next;
+      if (index + 1 < g.blocks()) {
+        const Block following(g, index + 1);
+        next = RowPrefetch{{cell_rows(p ? p : logits, g, following, 0), cell_rows(grad_logits, g, following, 1),
+                            pixel_rows(grad_out, g, following, 0)}};
+      }
       if (wide) grad_product_512(Gm.data(), rows.data(), nrows, tw, blk.n, tt.data(), npad, next);
       else grad_product_256(Gm.data(), rows.data(), nrows, tw, blk.n, tt.data(), npad, next);
       // Rows of Gm past the block's n cells hold zeros or an earlier block's values: finite, and
       // multiplied by their p = 0 below.
       transpose_block(Gt.data(), Gm.data(), npad, N);
-      // g_k - sum_m p_m g_m, measured from the cell's most likely template a:
-      //   (g_k - g_a) - sum_m p_m (g_m - g_a).
-      // Equal in exact arithmetic (the p sum to 1), but float p carries a relative error of a few
-      // 1e-6 once beta * |logit| reaches tens, and in the plain form that error multiplies the
-      // large g of the dominant template (templates are 0..255) and nearly cancels against g_a:
-      // measured 2e-5 of the largest gradient at N=1000, beta=5. Offset by g_a, the dominant term
-      // is exactly 0; the sum is taken in double.
-      float best[kCells], ga[kCells], dotf[kCells];
-      int64_t top[kCells];
-      double dot[kCells];
-      for (int64_t m = 0; m < kCells; ++m) {
-        best[m] = P[m];
-        top[m] = 0;
-        dot[m] = 0.0;
-      }
-      for (int64_t k = 1; k < N; ++k)
-        for (int64_t m = 0; m < kCells; ++m) {
-          const float v = P[k * kCells + m];
-          top[m] = v > best[m] ? k : top[m];
-          best[m] = v > best[m] ? v : best[m];
-        }
-      for (int64_t m = 0; m < kCells; ++m) ga[m] = Gt[top[m] * kCells + m];
-      for (int64_t k = 0; k < N; ++k)
-        for (int64_t m = 0; m < kCells; ++m)
-          dot[m] += (double)P[k * kCells + m] * (double)(Gt[k * kCells + m] - ga[m]);
-      for (int64_t m = 0; m < kCells; ++m) dotf[m] = (float)dot[m];
-      float* dst = grad_logits + blk.cell_offset(g);
-      float row[kCells];
-      for (int64_t k = 0; k < N; ++k) {
-        // A full block writes its row in place; a row's last, partial one through a buffer.
-        float* to = blk.n == kCells ? dst + k * g.hw() : row;
-        for (int64_t m = 0; m < kCells; ++m)
-          to[m] = beta * P[k * kCells + m] * ((Gt[k * kCells + m] - ga[m]) - dotf[m]);
-        if (blk.n < kCells) std::memcpy(dst + k * g.hw(), row, blk.n * sizeof(float));
-      }
+      if (wide) grad_logits_block_512(grad_logits + blk.cell_offset(g), g.hw(), blk.n, P.data(), Gt.data(), N, beta);
+      else grad_logits_block_256(grad_logits + blk.cell_offset(g), g.hw(), blk.n, P.data(), Gt.data(), N, beta);
     }
   }
   return TSR_OK;
