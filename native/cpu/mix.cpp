@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <new>
 #include <vector>
 
 #include "gemm.h"
@@ -16,6 +17,19 @@ using tsr::round_up;
 
 constexpr int64_t kCells = 64;       // cells per chunk of a grid row (multiple of 8)
 constexpr int64_t kTemplates = 128;  // forward: templates per pass; a 128 x 64 panel is 32 KB
+
+// Buffers on 64-byte boundaries: malloc gives 16, and a 64-byte vector load from an address that
+// is not a multiple of 64 touches two cache lines, which halves what the tiles can load per cycle.
+template <class T> struct CacheLineAllocator {
+  using value_type = T;
+  CacheLineAllocator() = default;
+  template <class U> CacheLineAllocator(const CacheLineAllocator<U>&) {}
+  T* allocate(size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t(64))); }
+  void deallocate(T* p, size_t) { ::operator delete(p, std::align_val_t(64)); }
+  template <class U> bool operator==(const CacheLineAllocator<U>&) const { return true; }
+  template <class U> bool operator!=(const CacheLineAllocator<U>&) const { return false; }
+};
+using Floats = std::vector<float, CacheLineAllocator<float>>;
 
 struct Geometry {
   int64_t B, N, h, w, C, th, tw;
@@ -376,13 +390,13 @@ int tsr_mix_forward_cpu(float* out, float* p, const float* logits, const float* 
   const bool wide = tsr::cpu_has_avx512();
   // Columns padded to whole vectors, so the tiles never need a tail.
   const int64_t ct = g.ct(), ctpad = round_up(ct, wide ? 16 : 8), rows = C * th;
-  std::vector<float> tpad(N * ctpad, 0.0f);
+  Floats tpad(N * ctpad, 0.0f);
   for (int64_t k = 0; k < N; ++k) std::memcpy(&tpad[k * ctpad], templates + k * ct, ct * sizeof(float));
 
 #pragma omp parallel num_threads(tsr::num_threads())
   {
-    std::vector<float> P(N * kCells), O(kCells * ctpad);
-#pragma omp for schedule(static)
+    Floats P(N * kCells), O(kCells * ctpad);
+#pragma omp for schedule(dynamic, 4)
     for (int64_t index = 0; index < g.blocks(); ++index) {
       const Block blk(g, index);
       softmax_block(P.data(), logits, g, blk, beta);
@@ -421,15 +435,15 @@ int tsr_mix_backward_cpu(float* grad_logits, const float* grad_out, const float*
   const Geometry g{B, N, h, w, C, th, tw};
   const bool wide = tsr::cpu_has_avx512();
   const int64_t ct = g.ct(), npad = round_up(N, wide ? 16 : 8), nrows = C * th;
-  std::vector<float> tt(ct * npad, 0.0f);  // T^T, zero-padded to npad templates
+  Floats tt(ct * npad, 0.0f);  // T^T, zero-padded to npad templates
   for (int64_t k = 0; k < N; ++k)
     for (int64_t q = 0; q < ct; ++q) tt[q * npad + k] = templates[k * ct + q];
 
 #pragma omp parallel num_threads(tsr::num_threads())
   {
-    std::vector<float> P(N * kCells), Gm(kCells * npad), Gt(round_up(N, 8) * kCells);
+    Floats P(N * kCells), Gm(kCells * npad), Gt(round_up(N, 8) * kCells);
     std::vector<const float*> rows(nrows);
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, 4)
     for (int64_t index = 0; index < g.blocks(); ++index) {
       const Block blk(g, index);
       if (p) load_block(P.data(), p, g, blk);
