@@ -60,35 +60,51 @@ struct Block {
   }
 };
 
+// P[k][m] (N x kCells) = softmax over k of beta * logits for a full block (kCells cells), a vector
+// of cells at a time.
+template <class V>
+__attribute__((always_inline)) inline void softmax_full(float* P, const float* src, int64_t N, int64_t hw, float beta) {
+  constexpr int64_t L = sizeof(V) / sizeof(float), NV = kCells / L;
+  V mx[NV], sum[NV], a;
+  for (int v = 0; v < NV; ++v) mx[v] = -INFINITY - V{}, sum[v] = V{};
+  for (int64_t k = 0; k < N; ++k)
+    for (int v = 0; v < NV; ++v) {
+      __builtin_memcpy(&a, src + k * hw + v * L, sizeof a);
+      mx[v] = a > mx[v] ? a : mx[v];
+    }
+  for (int64_t k = 0; k < N; ++k)
+    for (int v = 0; v < NV; ++v) {
+      // beta * (l - max) <= 0: the largest term is exactly 1, the sum is >= 1.
+      __builtin_memcpy(&a, src + k * hw + v * L, sizeof a);
+      a = beta * (a - mx[v]);
+      tsr::exp_inplace(a);
+      __builtin_memcpy(P + k * kCells + v * L, &a, sizeof a);
+      sum[v] += a;
+    }
+  for (int v = 0; v < NV; ++v) sum[v] = 1.0f / sum[v];
+  for (int64_t k = 0; k < N; ++k)
+    for (int v = 0; v < NV; ++v) {
+      __builtin_memcpy(&a, P + k * kCells + v * L, sizeof a);
+      a *= sum[v];
+      __builtin_memcpy(P + k * kCells + v * L, &a, sizeof a);
+    }
+}
+
+__attribute__((target("avx512f"))) void softmax_full_512(float* P, const float* src, int64_t N, int64_t hw, float beta) {
+  softmax_full<tsr::v16>(P, src, N, hw, beta);
+}
+void softmax_full_256(float* P, const float* src, int64_t N, int64_t hw, float beta) {
+  softmax_full<tsr::v8>(P, src, N, hw, beta);
+}
+
 // P[k][m] (N x kCells) = softmax over k of beta * logits for the block's cells; pad cells get 0.
-// A full block runs 8 cells per vector with exp8; a row's last, partial block runs cell by cell
+// A full block runs a vector of cells at a time; a row's last, partial block runs cell by cell
 // (its vector loads would read past the row).
 void softmax_block(float* P, const float* logits, const Geometry& g, const Block& blk, float beta) {
   const float* src = logits + blk.cell_offset(g);
   if (blk.n == kCells) {
-    constexpr int V = kCells / 8;  // v8 per row of cells
-    tsr::v8 mx[V], sum[V], inv[V];
-    for (int v = 0; v < V; ++v) mx[v] = tsr::splat8(-INFINITY), sum[v] = tsr::splat8(0.0f);
-    for (int64_t k = 0; k < g.N; ++k) {
-      const float* l = src + k * g.hw();
-      for (int v = 0; v < V; ++v) {
-        const tsr::v8 a = tsr::load8(l + 8 * v);
-        mx[v] = a > mx[v] ? a : mx[v];
-      }
-    }
-    const tsr::v8 vb = tsr::splat8(beta);
-    for (int64_t k = 0; k < g.N; ++k) {
-      const float* l = src + k * g.hw();
-      for (int v = 0; v < V; ++v) {
-        // beta * (l - max) <= 0: the largest term is exactly 1, the sum is >= 1.
-        const tsr::v8 e = tsr::exp8(vb * (tsr::load8(l + 8 * v) - mx[v]));
-        tsr::store8(P + k * kCells + 8 * v, e);
-        sum[v] += e;
-      }
-    }
-    for (int v = 0; v < V; ++v) inv[v] = tsr::splat8(1.0f) / sum[v];
-    for (int64_t k = 0; k < g.N; ++k)
-      for (int v = 0; v < V; ++v) tsr::store8(P + k * kCells + 8 * v, tsr::load8(P + k * kCells + 8 * v) * inv[v]);
+    if (tsr::cpu_has_avx512()) softmax_full_512(P, src, g.N, g.hw(), beta);
+    else softmax_full_256(P, src, g.N, g.hw(), beta);
     return;
   }
   float mx[kCells], sum[kCells];
