@@ -344,9 +344,10 @@ void mix_product_256(float* O, const float* P, int64_t n, const float* T, int64_
 }
 
 // grad_logits of one block (dst: its k = 0 row in the B x N x h x w tensor, planes hw apart) from
-// its probabilities P[k][m] and template products Gt[k][m], both kCells wide.
+// its probabilities P[k * ldp + m] and template products Gt[k][m] (kCells wide), for all kCells
+// cells (those past n have p = 0 and are not written).
 __attribute__((always_inline)) inline void grad_logits_block(float* dst, int64_t hw, int64_t n, const float* P,
-                                                             const float* Gt, int64_t N, float beta) {
+                                                             int64_t ldp, const float* Gt, int64_t N, float beta) {
   // g_k - sum_m p_m g_m, measured from the cell's most likely template a:
   //   (g_k - g_a) - sum_m p_m (g_m - g_a).
   // Equal in exact arithmetic (the p sum to 1), but float p carries a relative error of a few
@@ -364,33 +365,35 @@ __attribute__((always_inline)) inline void grad_logits_block(float* dst, int64_t
   }
   for (int64_t k = 1; k < N; ++k)
     for (int64_t m = 0; m < kCells; ++m) {
-      const float v = P[k * kCells + m];
+      const float v = P[k * ldp + m];
       top[m] = v > best[m] ? k : top[m];
       best[m] = v > best[m] ? v : best[m];
     }
   for (int64_t m = 0; m < kCells; ++m) ga[m] = Gt[top[m] * kCells + m];
   for (int64_t k = 0; k < N; ++k)
     for (int64_t m = 0; m < kCells; ++m)
-      dot[m] += (double)P[k * kCells + m] * (double)(Gt[k * kCells + m] - ga[m]);
+      dot[m] += (double)P[k * ldp + m] * (double)(Gt[k * kCells + m] - ga[m]);
   for (int64_t m = 0; m < kCells; ++m) dotf[m] = (float)dot[m];
   float row[kCells];
   for (int64_t k = 0; k < N; ++k) {
     // A full block writes its row in place; a row's last, partial one through a buffer.
     float* to = n == kCells ? dst + k * hw : row;
     for (int64_t m = 0; m < kCells; ++m)
-      to[m] = beta * P[k * kCells + m] * ((Gt[k * kCells + m] - ga[m]) - dotf[m]);
+      to[m] = beta * P[k * ldp + m] * ((Gt[k * kCells + m] - ga[m]) - dotf[m]);
     if (n < kCells) std::memcpy(dst + k * hw, row, n * sizeof(float));
   }
 }
 
 // The loops above vectorise across cells; the CPU picks the wider build at run time.
 __attribute__((target("avx512f,prefer-vector-width=512"))) void grad_logits_block_512(float* dst, int64_t hw, int64_t n,
-                                                                                       const float* P, const float* Gt,
-                                                                                       int64_t N, float beta) {
-  grad_logits_block(dst, hw, n, P, Gt, N, beta);
+                                                                                       const float* P, int64_t ldp,
+                                                                                       const float* Gt, int64_t N,
+                                                                                       float beta) {
+  grad_logits_block(dst, hw, n, P, ldp, Gt, N, beta);
 }
-void grad_logits_block_256(float* dst, int64_t hw, int64_t n, const float* P, const float* Gt, int64_t N, float beta) {
-  grad_logits_block(dst, hw, n, P, Gt, N, beta);
+void grad_logits_block_256(float* dst, int64_t hw, int64_t n, const float* P, int64_t ldp, const float* Gt, int64_t N,
+                           float beta) {
+  grad_logits_block(dst, hw, n, P, ldp, Gt, N, beta);
 }
 
 }  // namespace
@@ -423,7 +426,8 @@ int tsr_mix_forward_cpu(float* out, float* p, const float* logits, const float* 
       RowPrefetch next;
       if (index + 1 < g.blocks()) {
         const Block following(g, index + 1);
-        next = RowPrefetch{{cell_rows(logits, g, following, 0), pixel_rows(out, g, following, 1), RowSet()}};
+        next = RowPrefetch{{cell_rows(logits, g, following, 0), pixel_rows(out, g, following, 1),
+                            p ? cell_rows(p, g, following, 1) : RowSet()}};
       }
       if (wide) mix_product_512(O.data(), P.data(), blk.n, tpad.data(), N, ctpad, next);
       else mix_product_256(O.data(), P.data(), blk.n, tpad.data(), N, ctpad, next);
@@ -462,8 +466,13 @@ int tsr_mix_backward_cpu(float* grad_logits, const float* grad_out, const float*
 #pragma omp for schedule(dynamic, 4)
     for (int64_t index = 0; index < g.blocks(); ++index) {
       const Block blk(g, index);
-      if (p) load_block(P.data(), p, g, blk);
-      else softmax_block(P.data(), logits, g, blk, beta);
+      // Saved probabilities of a full block are read in place (rows hw apart); a partial block's
+      // are copied and zero-padded, and logits go through the softmax, into P (rows kCells apart).
+      const bool in_place = p && blk.n == kCells;
+      if (!p) softmax_block(P.data(), logits, g, blk, beta);
+      else if (!in_place) load_block(P.data(), p, g, blk);
+      const float* probs = in_place ? p + blk.cell_offset(g) : P.data();
+      const int64_t ldp = in_place ? g.hw() : kCells;
       for (int64_t r = 0; r < nrows; ++r) rows[r] = grad_out + blk.pixel_row(g, r);
       // Gm[m][k] = g_k of cell m, straight from the grad_out rows; then Gt[k][m], P's layout, so the
       // rest runs across cells.
@@ -478,8 +487,8 @@ int tsr_mix_backward_cpu(float* grad_logits, const float* grad_out, const float*
       // Rows of Gm past the block's n cells hold zeros or an earlier block's values: finite, and
       // multiplied by their p = 0 below.
       transpose_block(Gt.data(), Gm.data(), npad, N);
-      if (wide) grad_logits_block_512(grad_logits + blk.cell_offset(g), g.hw(), blk.n, P.data(), Gt.data(), N, beta);
-      else grad_logits_block_256(grad_logits + blk.cell_offset(g), g.hw(), blk.n, P.data(), Gt.data(), N, beta);
+      if (wide) grad_logits_block_512(grad_logits + blk.cell_offset(g), g.hw(), blk.n, probs, ldp, Gt.data(), N, beta);
+      else grad_logits_block_256(grad_logits + blk.cell_offset(g), g.hw(), blk.n, probs, ldp, Gt.data(), N, beta);
     }
   }
   return TSR_OK;
