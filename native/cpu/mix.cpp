@@ -242,10 +242,14 @@ __attribute__((always_inline)) inline void grad_tile(float* G, int64_t ldg, cons
     for (int v = 0; v < NV; ++v) __builtin_memcpy(G + r * ldg + v * L, &acc[r][v], sizeof(V));
 }
 
-// Forward tile: O[r][v*L ..] (+)= sum_k P[k*ldp + r] * T[k*ldt + v*L ..].
+// Forward tile: O[r][v*L ..] (+)= sum_k P[k*ldp + r] * T[k*ldt + v*L ..]. With image (8-pixel-wide
+// templates), the sums go straight to the mosaic instead of O: each 8 floats of a vector are one
+// pixel row of cell r, image[row] + col + r*8, so the stores spread over the product rather than
+// stalling in one burst at the end of the block.
 template <class V, int MR, int NV>
 __attribute__((always_inline)) inline void mix_tile(float* O, int64_t ldo, const float* P, int64_t ldp, const float* T,
-                                                    int64_t ldt, int64_t K, bool accumulate) {
+                                                    int64_t ldt, int64_t K, bool accumulate, float* const* image,
+                                                    int64_t col) {
   constexpr int64_t L = kLanes<V>;
   V acc[MR][NV];
   for (int r = 0; r < MR; ++r)
@@ -260,6 +264,20 @@ __attribute__((always_inline)) inline void mix_tile(float* O, int64_t ldo, const
       const V ar = P[r] - V{};
       for (int v = 0; v < NV; ++v) acc[r][v] += ar * b[v];
     }
+  }
+  if (image) {
+    for (int r = 0; r < MR; ++r)
+      for (int v = 0; v < NV; ++v) {
+        if constexpr (L == 16) {
+          const tsr::v8 lo = __builtin_shufflevector(acc[r][v], acc[r][v], 0, 1, 2, 3, 4, 5, 6, 7);
+          const tsr::v8 hi = __builtin_shufflevector(acc[r][v], acc[r][v], 8, 9, 10, 11, 12, 13, 14, 15);
+          tsr::store8(image[2 * v] + col + r * 8, lo);
+          tsr::store8(image[2 * v + 1] + col + r * 8, hi);
+        } else {
+          __builtin_memcpy(image[v] + col + r * 8, &acc[r][v], sizeof(V));
+        }
+      }
+    return;
   }
   for (int r = 0; r < MR; ++r)
     for (int v = 0; v < NV; ++v) __builtin_memcpy(O + r * ldo + v * L, &acc[r][v], sizeof(V));
@@ -302,10 +320,13 @@ __attribute__((always_inline)) inline void grad_product(float* G, const float* c
   }
 }
 
-// O[m][0..ctpad) for the block's n cells, templates in passes of kTemplates (the panel stays in L1).
+// O[m][0..ctpad) for the block's n cells, templates in passes of kTemplates (the panel stays in L1);
+// with image (the block's C*th mosaic rows; only for tw = 8 and ct a multiple of L, so no vector
+// holds padding), the last pass writes the mosaic directly.
 template <class V, int MR, int NV>
 __attribute__((always_inline)) inline void mix_product(float* O, const float* P, int64_t n, const float* T,
-                                                       int64_t N, int64_t ctpad, const RowPrefetch& next) {
+                                                       int64_t N, int64_t ctpad, float* const* image,
+                                                       const RowPrefetch& next) {
   constexpr int64_t L = kLanes<V>;
   const int64_t tiles = (N + kTemplates - 1) / kTemplates * ((ctpad + NV * L - 1) / (NV * L)) * ((n + MR - 1) / MR);
   int64_t tile = 0;
@@ -314,8 +335,9 @@ __attribute__((always_inline)) inline void mix_product(float* O, const float* P,
     for (int64_t q = 0; q < ctpad; q += NV * L) {
       const int nv = (int)std::min<int64_t>(NV, (ctpad - q) / L);
       for (int64_t m = 0; m < n; m += MR, ++tile) {
+        float* const* rows = image && k0 + kn == N ? image + q / 8 : nullptr;
         mix_tile_edge<V, MR, NV>((int)std::min<int64_t>(MR, n - m), nv, O + m * ctpad + q, ctpad, P + k0 * kCells + m,
-                                 kCells, T + k0 * ctpad + q, ctpad, kn, k0 > 0);
+                                 kCells, T + k0 * ctpad + q, ctpad, kn, k0 > 0, rows, m * 8);
         next.part(tile, tiles);
       }
     }
@@ -335,12 +357,12 @@ void grad_product_256(float* G, const float* const* rows, int64_t nrows, int64_t
   grad_product<tsr::v8, kRows256, kVecs256>(G, rows, nrows, tw, n, Tt, npad, next);
 }
 __attribute__((target("avx512f"))) void mix_product_512(float* O, const float* P, int64_t n, const float* T, int64_t N,
-                                                         int64_t ctpad, const RowPrefetch& next) {
-  mix_product<tsr::v16, kRows512, kVecs512>(O, P, n, T, N, ctpad, next);
+                                                         int64_t ctpad, float* const* image, const RowPrefetch& next) {
+  mix_product<tsr::v16, kRows512, kVecs512>(O, P, n, T, N, ctpad, image, next);
 }
-void mix_product_256(float* O, const float* P, int64_t n, const float* T, int64_t N, int64_t ctpad,
+void mix_product_256(float* O, const float* P, int64_t n, const float* T, int64_t N, int64_t ctpad, float* const* image,
                      const RowPrefetch& next) {
-  mix_product<tsr::v8, kRows256, kVecs256>(O, P, n, T, N, ctpad, next);
+  mix_product<tsr::v8, kRows256, kVecs256>(O, P, n, T, N, ctpad, image, next);
 }
 
 // grad_logits of one block (dst: its k = 0 row in the B x N x h x w tensor, planes hw apart) from
@@ -409,12 +431,14 @@ int tsr_mix_forward_cpu(float* out, float* p, const float* logits, const float* 
   const bool wide = tsr::cpu_has_avx512();
   // Columns padded to whole vectors, so the tiles never need a tail.
   const int64_t ct = g.ct(), ctpad = round_up(ct, wide ? 16 : 8), rows = C * th;
+  const bool direct = tw == 8 && ct == ctpad;  // the tiles write the mosaic themselves
   Floats tpad(N * ctpad, 0.0f);
   for (int64_t k = 0; k < N; ++k) std::memcpy(&tpad[k * ctpad], templates + k * ct, ct * sizeof(float));
 
 #pragma omp parallel num_threads(tsr::num_threads())
   {
     Floats P(N * kCells), O(kCells * ctpad);
+    std::vector<float*> image(rows);
 #pragma omp for schedule(dynamic, 4)
     for (int64_t index = 0; index < g.blocks(); ++index) {
       const Block blk(g, index);
@@ -429,18 +453,15 @@ int tsr_mix_forward_cpu(float* out, float* p, const float* logits, const float* 
         next = RowPrefetch{{cell_rows(logits, g, following, 0), pixel_rows(out, g, following, 1),
                             p ? cell_rows(p, g, following, 1) : RowSet()}};
       }
-      if (wide) mix_product_512(O.data(), P.data(), blk.n, tpad.data(), N, ctpad, next);
-      else mix_product_256(O.data(), P.data(), blk.n, tpad.data(), N, ctpad, next);
-      // Scatter: pixel (c, y, x) of cell m goes to row c*H + i*th + y, column (j0 + m)*tw + x.
-      for (int64_t r = 0; r < rows; ++r) {
-        float* row = out + blk.pixel_row(g, r);
-        const float* src = &O[r * tw];
-        if (tw == 8)
-          for (int64_t m = 0; m < blk.n; ++m) tsr::store8(row + m * 8, tsr::load8(src + m * ctpad));
-        else
-          for (int64_t m = 0; m < blk.n; ++m)
-            for (int64_t x = 0; x < tw; ++x) row[m * tw + x] = src[m * ctpad + x];
-      }
+      // Pixel (c, y, x) of cell m goes to row r = c*th + y of the block, column (j0 + m)*tw + x.
+      for (int64_t r = 0; r < rows; ++r) image[r] = out + blk.pixel_row(g, r);
+      float* const* to = direct ? image.data() : nullptr;
+      if (wide) mix_product_512(O.data(), P.data(), blk.n, tpad.data(), N, ctpad, to, next);
+      else mix_product_256(O.data(), P.data(), blk.n, tpad.data(), N, ctpad, to, next);
+      if (direct) continue;
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t m = 0; m < blk.n; ++m)
+          for (int64_t x = 0; x < tw; ++x) image[r][m * tw + x] = O[m * ctpad + r * tw + x];
     }
   }
   return TSR_OK;
