@@ -274,7 +274,7 @@ __attribute__((always_inline)) inline void mix_tile(float* O, int64_t ldo, const
           tsr::store8(image[2 * v] + col + r * 8, lo);
           tsr::store8(image[2 * v + 1] + col + r * 8, hi);
         } else {
-          __builtin_memcpy(image[v] + col + r * 8, &acc[r][v], sizeof(V));
+          tsr::store8(image[v] + col + r * 8, acc[r][v]);  // by value: &acc would keep it in memory
         }
       }
     return;
@@ -345,8 +345,9 @@ __attribute__((always_inline)) inline void mix_product(float* O, const float* P,
 }
 
 // AVX-512: 6 cells x 4 vectors = 24 zmm accumulators; per reduction step 4 template loads and 6
-// broadcasts feed 24 FMAs. AVX2: 4 x 3 = 12 of its 16 ymm registers.
-constexpr int kRows512 = 6, kVecs512 = 4, kRows256 = 4, kVecs256 = 3;
+// broadcasts feed 24 FMAs. AVX2: 4 x 2 = 8 of its 16 ymm registers (4 x 3 left GCC too few for
+// the operands, and it kept accumulators on the stack).
+constexpr int kRows512 = 6, kVecs512 = 4, kRows256 = 4, kVecs256 = 2;
 
 __attribute__((target("avx512f"))) void grad_product_512(float* G, const float* const* rows, int64_t nrows, int64_t tw,
                                                           int64_t n, const float* Tt, int64_t npad, const RowPrefetch& next) {

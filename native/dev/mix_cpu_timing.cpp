@@ -2,9 +2,9 @@
 // training sizes (B=6, 64x64 cells, 3x8x8 templates, N = 62 and 1000), in GFLOP/s of the template
 // product. First checks both directions against a plain double reference on awkward sizes (tail
 // cells, odd template sizes, N not a multiple of the vector width), then times.
-// Build (from native/):
-//   g++ -O3 -march=x86-64-v3 -fopenmp -Iinclude -Icpu dev/mix_cpu_timing.cpp cpu/mix.cpp \
-//       cpu/library.cpp -o /tmp/mix_timing && /tmp/mix_timing [threads]
+// Build and run (from native/; threads defaults to 1, timed in CPU time so other load counts less):
+//   g++ -O3 -march=x86-64-v3 -fopenmp -Iinclude -Icpu dev/mix_cpu_timing.cpp cpu/mix.cpp cpu/library.cpp -o /tmp/mix_timing
+//   /tmp/mix_timing [threads]
 #include <chrono>
 #include <ctime>
 #include <cmath>
