@@ -1,5 +1,30 @@
 // Fused tempered softmax + template mix, CPU: mix_forward / mix_backward (contract in tessera.h).
-// (Header comment: see the end of this edit.)
+//
+// Work is split into blocks of up to kCells = 64 horizontally adjacent cells of one grid row (at
+// the method's 64x64 grid, one block per grid row), handed to the threads a few at a time. Both
+// directions are GEMMs over the block's cells, run as register tiles of MR cells x NV vectors of
+// columns whose MR*NV accumulators stay in registers for the whole reduction:
+//   forward:  O (cells x CT, CT = C*th*tw) = P (softmax of beta*logits, max-subtracted) times T;
+//             A = P (one broadcast per cell and template), B = T zero-padded to whole vectors;
+//             with 8-pixel-wide templates each vector of O is one or two pixel rows of a cell, so
+//             the tiles store straight into the NCHW mosaic (no staging buffer).
+//   backward: G (cells x N) = grad_out cells times T^T, with A read in place: for grid row i the
+//             image row grad_out[b, c, i*th + y, :] already holds the cells' tw pixels side by side,
+//             so cell r's pixel x is row[r*tw + x] and nothing is gathered; B = T^T padded to whole
+//             vectors of templates. G is transposed in 8x8 register blocks to P's [k][cell] layout
+//             and grad_logits_k = beta * p_k * (g_k - sum_m p_m g_m) runs a vector of cells at a time
+//             (measured from the most likely template, in double: see grad_logits_block).
+// The tiles are written once over the vector type and built twice: AVX-512 (6 cells x 4 zmm = 24
+// accumulators; per reduction step 4 template loads and 6 vbroadcastss feed 24 FMAs) and AVX2
+// (4 x 2 ymm), picked at run time by cpu_has_avx512(), since the library itself targets x86-64-v3
+// to run anywhere. Checked in `objdump -d`: the inner loops are register-to-register vfmadd231ps
+// zmm, each fed by one vbroadcastss from memory, with no accumulator on the stack (taking an
+// accumulator's address, or a 4 x 3 ymm tile, made GCC keep them in memory). Scratch buffers are
+// 64-byte aligned so vector loads never split cache lines, and while one block computes, the next
+// one's logits/p, grad_logits, grad_out and mosaic rows are prefetched into L2: short rows a plane
+// apart, which the hardware prefetchers do not follow. Sizes are general (any C, th, tw, N, w):
+// partial tiles and blocks get their own instances, columns are zero-padded.
+// Outputs (mosaic, p, grad_logits) are OVERWRITTEN, never accumulated.
 #include <omp.h>
 
 #include <algorithm>
