@@ -239,14 +239,19 @@ template <class V> constexpr int64_t kLanes = sizeof(V) / sizeof(float);
 // for the MR cells whose first pixel of each row is rows[s] (+ r*tw): the grad_out image rows are
 // the GEMM's A operand as they lie (each cell's tw pixels adjacent), so nothing is gathered.
 // TW > 0 fixes tw at compile time (8, the method's templates: the x loop unrolls); 0 takes tw.
+// With accumulate, G += instead (the reduction split into passes over a few pixel rows each).
 template <class V, int MR, int NV, int TW>
 __attribute__((always_inline)) inline void grad_tile(float* G, int64_t ldg, const float* const* rows, int64_t offset,
-                                                     int64_t nrows, int64_t tw_, const float* Tt, int64_t ldt) {
+                                                     int64_t nrows, int64_t tw_, const float* Tt, int64_t ldt,
+                                                     bool accumulate) {
   constexpr int64_t L = kLanes<V>;
   const int64_t tw = TW > 0 ? TW : tw_;
   V acc[MR][NV];
   for (int r = 0; r < MR; ++r)
-    for (int v = 0; v < NV; ++v) acc[r][v] = V{};
+    for (int v = 0; v < NV; ++v) {
+      acc[r][v] = V{};
+      if (accumulate) __builtin_memcpy(&acc[r][v], G + r * ldg + v * L, sizeof(V));
+    }
   const float* t = Tt;
   for (int64_t s = 0; s < nrows; ++s) {
     const float* a = rows[s] + offset;
@@ -326,21 +331,29 @@ __attribute__((always_inline)) inline void mix_tile_edge(int mr, int nv, A... ar
   mix_tile<V, MR, NV>(args...);
 }
 
-// G[m][0..npad) for the block's n cells: cell tiles of MR inside column panels of NV vectors, so a
-// panel of Tt (ct x NV*L floats, 48 KB at 8x8 RGB and 64 columns) is reused by all the block's cells.
+// G[m][0..npad) for the block's n cells: cell tiles of MR inside column panels of NV vectors, and
+// the reduction in passes over a few pixel rows, so that the slice of Tt a pass uses (rows*tw x
+// NV*L floats, at most 24 KB; all of Tt's panel is 48 KB at 8x8 RGB and 64 columns) stays in L1
+// for all the block's cells. Each pass reads its own grad_out rows, so nothing is read twice.
 template <class V, int MR, int NV>
 __attribute__((always_inline)) inline void grad_product(float* G, const float* const* rows, int64_t nrows, int64_t tw,
                                                         int64_t n, const float* Tt, int64_t npad, const RowPrefetch& next) {
   constexpr int64_t L = kLanes<V>;
-  const int64_t tiles = (npad + NV * L - 1) / (NV * L) * ((n + MR - 1) / MR);
+  const int64_t pass_rows = std::max<int64_t>(1, (24 << 10) / (tw * NV * L * (int64_t)sizeof(float)));
+  const int64_t tiles = (npad + NV * L - 1) / (NV * L) * ((nrows + pass_rows - 1) / pass_rows) * ((n + MR - 1) / MR);
   int64_t tile = 0;
   for (int64_t q = 0; q < npad; q += NV * L) {
     const int nv = (int)std::min<int64_t>(NV, (npad - q) / L);
-    for (int64_t m = 0; m < n; m += MR, ++tile) {
-      const int mr = (int)std::min<int64_t>(MR, n - m);
-      if (tw == 8) grad_tile_edge<V, MR, NV, 8>(mr, nv, G + m * npad + q, npad, rows, m * tw, nrows, tw, Tt + q, npad);
-      else grad_tile_edge<V, MR, NV, 0>(mr, nv, G + m * npad + q, npad, rows, m * tw, nrows, tw, Tt + q, npad);
-      next.part(tile, tiles);
+    for (int64_t s = 0; s < nrows; s += pass_rows) {
+      const int64_t ns = std::min(pass_rows, nrows - s);
+      const float* t = Tt + s * tw * npad + q;
+      for (int64_t m = 0; m < n; m += MR, ++tile) {
+        const int mr = (int)std::min<int64_t>(MR, n - m);
+        if (tw == 8)
+          grad_tile_edge<V, MR, NV, 8>(mr, nv, G + m * npad + q, npad, rows + s, m * tw, ns, tw, t, npad, s > 0);
+        else grad_tile_edge<V, MR, NV, 0>(mr, nv, G + m * npad + q, npad, rows + s, m * tw, ns, tw, t, npad, s > 0);
+        next.part(tile, tiles);
+      }
     }
   }
 }
