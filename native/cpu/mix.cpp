@@ -11,7 +11,8 @@
 //   backward: G (cells x N) = grad_out cells times T^T, with A read in place: for grid row i the
 //             image row grad_out[b, c, i*th + y, :] already holds the cells' tw pixels side by side,
 //             so cell r's pixel x is row[r*tw + x] and nothing is gathered; B = T^T padded to whole
-//             vectors of templates. G is transposed in 8x8 register blocks to P's [k][cell] layout
+//             vectors of templates, reduced in passes of a few pixel rows so that the slice of T^T
+//             in use (<= 24 KB) stays in L1 across the block's tiles. G is transposed in 8x8 register blocks to P's [k][cell] layout
 //             and grad_logits_k = beta * p_k * (g_k - sum_m p_m g_m) runs a vector of cells at a time
 //             (measured from the most likely template, in double: see grad_logits_block).
 // The tiles are written once over the vector type and built twice: AVX-512 (6 cells x 4 zmm = 24
