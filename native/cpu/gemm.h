@@ -1,6 +1,8 @@
-// The register-blocked micro-kernel shared by the CPU mix and nearest-template search: a 4-row by
-// 16-column tile of C = A^T B kept in eight 8-float accumulators (GCC vector extensions, AVX2
-// under -march=x86-64-v3), so each B value loaded serves 4 rows and each A value 16 columns.
+// Vector helpers of the CPU kernels (GCC vector extensions): the register-blocked micro-kernel of
+// the nearest-template search (a 4-row by 16-column tile of C = A^T B in eight 8-float
+// accumulators, AVX2 under -march=x86-64-v3, so each B value loaded serves 4 rows and each A value
+// 16 columns), the vector exp of the mix's softmax, and the run-time AVX-512 check that the mix's
+// wider builds dispatch on (the mix's own tiles are in mix.cpp).
 #pragma once
 
 #include <cstdint>
@@ -52,31 +54,32 @@ inline void micro_4xN(float* C, int64_t ldc, const float* A, int64_t lda, const 
 
 namespace tsr {
 
-typedef int32_t v8i __attribute__((vector_size(32)));
-
-// exp of 8 floats at once (GCC does not vectorise std::exp without -ffast-math): Cody-Waite range
-// reduction x = n ln2 + r, |r| <= ln2/2, the Cephes degree-6 polynomial for e^r, then 2^n through
-// the exponent bits. Relative error within 2 ulp over the clamped range; inputs below -87.3 give
-// ~1e-38 instead of 0 (harmless next to a softmax sum >= 1), above 88.7 give FLT_MAX-ish values.
-inline v8 exp8(v8 x) {
-  const v8 hi = splat8(88.7f), lo = splat8(-87.3f);
-  x = x < lo ? lo : x;
-  x = x > hi ? hi : x;
-  v8 n = x * splat8(1.44269504088896341f);
-  n = __builtin_convertvector(__builtin_convertvector(n + (n < splat8(0.0f) ? splat8(-0.5f) : splat8(0.5f)), v8i), v8);
-  v8 r = x - n * splat8(0.693359375f);
-  r = r - n * splat8(-2.12194440e-4f);
-  v8 p = splat8(1.9875691500e-4f);
-  p = p * r + splat8(1.3981999507e-3f);
-  p = p * r + splat8(8.3334519073e-3f);
-  p = p * r + splat8(4.1665795894e-2f);
-  p = p * r + splat8(1.6666665459e-1f);
-  p = p * r + splat8(5.0000001201e-1f);
-  p = p * r * r + r + splat8(1.0f);
-  const v8i bits = (__builtin_convertvector(n, v8i) + 127) << 23;
-  v8 scale;
+// exp of a vector of floats in place (GCC does not vectorise std::exp without -ffast-math), for
+// v8 (AVX2) or v16 (AVX-512; only from code built for it): Cody-Waite range reduction
+// x = n ln2 + r, |r| <= ln2/2, the Cephes degree-6 polynomial for e^r, then 2^n through the exponent
+// bits. Relative error within 2 ulp over the clamped range; inputs below -87.3 give ~1e-38 instead
+// of 0 (harmless next to a softmax sum >= 1), above 88.7 give FLT_MAX-ish values. In place rather
+// than returned: a function returning a 64-byte vector has a different ABI with and without AVX-512.
+template <class V> __attribute__((always_inline)) inline void exp_inplace(V& x) {
+  typedef int32_t VI __attribute__((vector_size(sizeof(V))));
+  const V zero = {};
+  x = x < -87.3f + zero ? -87.3f + zero : x;
+  x = x > 88.7f + zero ? 88.7f + zero : x;
+  V n = x * 1.44269504088896341f;
+  n = __builtin_convertvector(__builtin_convertvector(n + (n < zero ? -0.5f + zero : 0.5f + zero), VI), V);
+  V r = x - n * 0.693359375f;
+  r = r - n * -2.12194440e-4f;
+  V p = 1.9875691500e-4f + zero;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  const VI bits = (__builtin_convertvector(n, VI) + 127) << 23;
+  V scale;
   __builtin_memcpy(&scale, &bits, sizeof scale);
-  return p * scale;
+  x = p * scale;
 }
 
 }  // namespace tsr
@@ -85,38 +88,7 @@ namespace tsr {
 
 typedef float v16 __attribute__((vector_size(64), aligned(4)));  // 16 floats: one AVX-512 register
 
-// The AVX-512 twin of micro_4xN: 4 rows x 32 columns in eight 16-float accumulators, twice the
-// FMA width. Only call it where cpu_has_avx512() is true; cols must be a multiple of 32.
-__attribute__((target("avx512f"))) inline void micro_4xN_512(float* C, int64_t ldc, const float* A, int64_t lda,
-                                                             const float* B, int64_t ldb, int64_t K, int64_t cols,
-                                                             bool accumulate = false) {
-  for (int64_t q = 0; q < cols; q += 32) {
-    v16 c00 = {}, c01 = {}, c10 = {}, c11 = {}, c20 = {}, c21 = {}, c30 = {}, c31 = {};
-    if (accumulate) {
-      __builtin_memcpy(&c00, C + q, 64); __builtin_memcpy(&c01, C + q + 16, 64);
-      __builtin_memcpy(&c10, C + ldc + q, 64); __builtin_memcpy(&c11, C + ldc + q + 16, 64);
-      __builtin_memcpy(&c20, C + 2 * ldc + q, 64); __builtin_memcpy(&c21, C + 2 * ldc + q + 16, 64);
-      __builtin_memcpy(&c30, C + 3 * ldc + q, 64); __builtin_memcpy(&c31, C + 3 * ldc + q + 16, 64);
-    }
-    const float* a = A;
-    const float* b = B + q;
-    for (int64_t k = 0; k < K; ++k, a += lda, b += ldb) {
-      v16 b0, b1;
-      __builtin_memcpy(&b0, b, 64);
-      __builtin_memcpy(&b1, b + 16, 64);
-      const v16 a0 = v16{} + a[0], a1 = v16{} + a[1], a2 = v16{} + a[2], a3 = v16{} + a[3];
-      c00 += a0 * b0; c01 += a0 * b1;
-      c10 += a1 * b0; c11 += a1 * b1;
-      c20 += a2 * b0; c21 += a2 * b1;
-      c30 += a3 * b0; c31 += a3 * b1;
-    }
-    __builtin_memcpy(C + q, &c00, 64); __builtin_memcpy(C + q + 16, &c01, 64);
-    __builtin_memcpy(C + ldc + q, &c10, 64); __builtin_memcpy(C + ldc + q + 16, &c11, 64);
-    __builtin_memcpy(C + 2 * ldc + q, &c20, 64); __builtin_memcpy(C + 2 * ldc + q + 16, &c21, 64);
-    __builtin_memcpy(C + 3 * ldc + q, &c30, 64); __builtin_memcpy(C + 3 * ldc + q + 16, &c31, 64);
-  }
-}
-
+// Whether the AVX-512 builds of the kernels may run here (the library itself targets x86-64-v3).
 inline bool cpu_has_avx512() {
   static const bool yes = __builtin_cpu_supports("avx512f");
   return yes;

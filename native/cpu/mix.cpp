@@ -1,23 +1,37 @@
 // Fused tempered softmax + template mix, CPU: mix_forward / mix_backward (contract in tessera.h).
 //
-// Work is split into blocks of kCells horizontally adjacent cells of one grid row. Per block:
-//   forward:  P (kCells x N, softmax of beta*logits, max-subtracted) times T (N x CT, CT = C*th*tw)
-//             gives the cells' pixels, scattered into the NCHW mosaic;
-//   backward: G = Gc (kCells x CT, the cells' grad_out pixels) times T^T, then
-//             grad_logits_k = beta * p_k * (g_k - sum_m p_m g_m).
-// Both products use a register-blocked micro-kernel (4 rows x 16 columns in 8 AVX2 accumulators,
-// GCC vector extensions; its AVX-512 twin, 4 x 32, is dispatched at run time where the CPU has it,
-// since the library itself is built for x86-64-v3 to run anywhere) so every template value loaded
-// serves 4 cells; a per-cell axpy would stream all N templates per cell and fall out of cache at
-// N = 1000. The softmax runs 8 cells per vector (exp8). The templates are copied once per call
-// into a zero-padded layout (T padded to 32-column panels for forward; T^T padded to N16 columns
-// for backward) so the micro-kernels never need a tail.
-// grad_logits is OVERWRITTEN, never accumulated.
+// Work is split into blocks of up to kCells = 64 horizontally adjacent cells of one grid row (at
+// the method's 64x64 grid, one block per grid row), handed to the threads a few at a time. Both
+// directions are GEMMs over the block's cells, run as register tiles of MR cells x NV vectors of
+// columns whose MR*NV accumulators stay in registers for the whole reduction:
+//   forward:  O (cells x CT, CT = C*th*tw) = P (softmax of beta*logits, max-subtracted) times T;
+//             A = P (one broadcast per cell and template), B = T zero-padded to whole vectors;
+//             with 8-pixel-wide templates each vector of O is one or two pixel rows of a cell, so
+//             the tiles store straight into the NCHW mosaic (no staging buffer).
+//   backward: G (cells x N) = grad_out cells times T^T, with A read in place: for grid row i the
+//             image row grad_out[b, c, i*th + y, :] already holds the cells' tw pixels side by side,
+//             so cell r's pixel x is row[r*tw + x] and nothing is gathered; B = T^T padded to whole
+//             vectors of templates, reduced in passes of a few pixel rows so that the slice of T^T
+//             in use (<= 24 KB) stays in L1 across the block's tiles. G is transposed in 8x8 register blocks to P's [k][cell] layout
+//             and grad_logits_k = beta * p_k * (g_k - sum_m p_m g_m) runs a vector of cells at a time
+//             (measured from the most likely template, in double: see grad_logits_block).
+// The tiles are written once over the vector type and built twice: AVX-512 (6 cells x 4 zmm = 24
+// accumulators; per reduction step 4 template loads and 6 vbroadcastss feed 24 FMAs) and AVX2
+// (4 x 2 ymm), picked at run time by cpu_has_avx512(), since the library itself targets x86-64-v3
+// to run anywhere. Checked in `objdump -d`: the inner loops are register-to-register vfmadd231ps
+// zmm, each fed by one vbroadcastss from memory, with no accumulator on the stack (taking an
+// accumulator's address, or a 4 x 3 ymm tile, made GCC keep them in memory). Scratch buffers are
+// 64-byte aligned so vector loads never split cache lines, and while one block computes, the next
+// one's logits/p, grad_logits, grad_out and mosaic rows are prefetched into L2: short rows a plane
+// apart, which the hardware prefetchers do not follow. Sizes are general (any C, th, tw, N, w):
+// partial tiles and blocks get their own instances, columns are zero-padded.
+// Outputs (mosaic, p, grad_logits) are OVERWRITTEN, never accumulated.
 #include <omp.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <new>
 #include <vector>
 
 #include "gemm.h"
@@ -25,12 +39,23 @@
 
 namespace {
 
-using tsr::kCols;
-using tsr::micro_4xN;
 using tsr::round_up;
 
-constexpr int64_t kCells = 32;       // cells per block (multiple of 16)
-constexpr int64_t kTemplates = 256;  // templates per forward pass: a 256 x 16 panel is 16 KB
+constexpr int64_t kCells = 64;       // cells per chunk of a grid row (multiple of 8)
+constexpr int64_t kTemplates = 128;  // forward: templates per pass; a 128 x 64 panel is 32 KB
+
+// Buffers on 64-byte boundaries: malloc gives 16, and a 64-byte vector load from an address that
+// is not a multiple of 64 touches two cache lines, which halves what the tiles can load per cycle.
+template <class T> struct CacheLineAllocator {
+  using value_type = T;
+  CacheLineAllocator() = default;
+  template <class U> CacheLineAllocator(const CacheLineAllocator<U>&) {}
+  T* allocate(size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t(64))); }
+  void deallocate(T* p, size_t) { ::operator delete(p, std::align_val_t(64)); }
+  template <class U> bool operator==(const CacheLineAllocator<U>&) const { return true; }
+  template <class U> bool operator!=(const CacheLineAllocator<U>&) const { return false; }
+};
+using Floats = std::vector<float, CacheLineAllocator<float>>;
 
 struct Geometry {
   int64_t B, N, h, w, C, th, tw;
@@ -54,37 +79,58 @@ struct Block {
   }
   // Offset of (k = 0, this block's first cell) in a B x N x h x w tensor.
   int64_t cell_offset(const Geometry& g) const { return b * g.N * g.hw() + i * g.w + j0; }
+  // Offset of pixel row r = c*th + y of this block's first cell in the B x C x H x W mosaic.
+  int64_t pixel_row(const Geometry& g, int64_t r) const {
+    const int64_t c = r / g.th, y = r % g.th;
+    return ((b * g.C + c) * g.H() + i * g.th + y) * g.W() + j0 * g.tw;
+  }
 };
 
+// P[k][m] (N x kCells) = softmax over k of beta * logits for a full block (kCells cells), a vector
+// of cells at a time.
+template <class V>
+__attribute__((always_inline)) inline void softmax_full(float* P, const float* src, int64_t N, int64_t hw, float beta) {
+  constexpr int64_t L = sizeof(V) / sizeof(float), NV = kCells / L;
+  V mx[NV], sum[NV], a;
+  for (int v = 0; v < NV; ++v) mx[v] = -INFINITY - V{}, sum[v] = V{};
+  for (int64_t k = 0; k < N; ++k)
+    for (int v = 0; v < NV; ++v) {
+      __builtin_memcpy(&a, src + k * hw + v * L, sizeof a);
+      mx[v] = a > mx[v] ? a : mx[v];
+    }
+  for (int64_t k = 0; k < N; ++k)
+    for (int v = 0; v < NV; ++v) {
+      // beta * (l - max) <= 0: the largest term is exactly 1, the sum is >= 1.
+      __builtin_memcpy(&a, src + k * hw + v * L, sizeof a);
+      a = beta * (a - mx[v]);
+      tsr::exp_inplace(a);
+      __builtin_memcpy(P + k * kCells + v * L, &a, sizeof a);
+      sum[v] += a;
+    }
+  for (int v = 0; v < NV; ++v) sum[v] = 1.0f / sum[v];
+  for (int64_t k = 0; k < N; ++k)
+    for (int v = 0; v < NV; ++v) {
+      __builtin_memcpy(&a, P + k * kCells + v * L, sizeof a);
+      a *= sum[v];
+      __builtin_memcpy(P + k * kCells + v * L, &a, sizeof a);
+    }
+}
+
+__attribute__((target("avx512f"))) void softmax_full_512(float* P, const float* src, int64_t N, int64_t hw, float beta) {
+  softmax_full<tsr::v16>(P, src, N, hw, beta);
+}
+void softmax_full_256(float* P, const float* src, int64_t N, int64_t hw, float beta) {
+  softmax_full<tsr::v8>(P, src, N, hw, beta);
+}
+
 // P[k][m] (N x kCells) = softmax over k of beta * logits for the block's cells; pad cells get 0.
-// A full block (16 cells, the common case) runs 8 cells per vector with exp8; a row's last,
-// partial block runs cell by cell (its vector loads would read past the row).
+// A full block runs a vector of cells at a time; a row's last, partial block runs cell by cell
+// (its vector loads would read past the row).
 void softmax_block(float* P, const float* logits, const Geometry& g, const Block& blk, float beta) {
   const float* src = logits + blk.cell_offset(g);
   if (blk.n == kCells) {
-    constexpr int V = kCells / 8;  // v8 per row of cells
-    tsr::v8 mx[V], sum[V], inv[V];
-    for (int v = 0; v < V; ++v) mx[v] = tsr::splat8(-INFINITY), sum[v] = tsr::splat8(0.0f);
-    for (int64_t k = 0; k < g.N; ++k) {
-      const float* l = src + k * g.hw();
-      for (int v = 0; v < V; ++v) {
-        const tsr::v8 a = tsr::load8(l + 8 * v);
-        mx[v] = a > mx[v] ? a : mx[v];
-      }
-    }
-    const tsr::v8 vb = tsr::splat8(beta);
-    for (int64_t k = 0; k < g.N; ++k) {
-      const float* l = src + k * g.hw();
-      for (int v = 0; v < V; ++v) {
-        // beta * (l - max) <= 0: the largest term is exactly 1, the sum is >= 1.
-        const tsr::v8 e = tsr::exp8(vb * (tsr::load8(l + 8 * v) - mx[v]));
-        tsr::store8(P + k * kCells + 8 * v, e);
-        sum[v] += e;
-      }
-    }
-    for (int v = 0; v < V; ++v) inv[v] = tsr::splat8(1.0f) / sum[v];
-    for (int64_t k = 0; k < g.N; ++k)
-      for (int v = 0; v < V; ++v) tsr::store8(P + k * kCells + 8 * v, tsr::load8(P + k * kCells + 8 * v) * inv[v]);
+    if (tsr::cpu_has_avx512()) softmax_full_512(P, src, g.N, g.hw(), beta);
+    else softmax_full_256(P, src, g.N, g.hw(), beta);
     return;
   }
   float mx[kCells], sum[kCells];
@@ -122,6 +168,296 @@ void load_block(float* P, const float* p, const Geometry& g, const Block& blk) {
   }
 }
 
+// Rows that the next block will read or write, prefetched into L2 (prefetcht1) a slice at a time
+// while this block computes: its N probability or logit rows and N grad_logits rows (short rows a
+// plane apart, a pattern the hardware prefetchers do not follow) and its C*th mosaic rows. Each
+// would otherwise be a stall on memory when the block starts; a write miss too, since a line is
+// read before it is written. L2 rather than L1: the products stream more than L1 holds.
+struct RowSet {
+  const float* base = nullptr;
+  int64_t count = 0, group = 1, inner = 0, outer = 0, floats = 0;  // row r: base + (r/group)*outer + (r%group)*inner
+  int write = 0;
+  void part(int64_t i, int64_t parts) const {
+    if (!base) return;
+    for (int64_t r = count * i / parts; r < count * (i + 1) / parts; ++r) {
+      const float* row = base + (r / group) * outer + (r % group) * inner;
+      for (int64_t o = 0; o < floats; o += 64 / sizeof(float))
+        write ? __builtin_prefetch(row + o, 1, 2) : __builtin_prefetch(row + o, 0, 2);
+    }
+  }
+};
+
+struct RowPrefetch {
+  RowSet sets[3];
+  void part(int64_t i, int64_t parts) const {
+    for (const RowSet& set : sets) set.part(i, parts);
+  }
+};
+
+// The next block's rows of a B x N x h x w tensor, and of the mosaic.
+RowSet cell_rows(const float* t, const Geometry& g, const Block& next, int write) {
+  return RowSet{t + next.cell_offset(g), g.N, g.N, g.hw(), 0, next.n, write};
+}
+RowSet pixel_rows(const float* image, const Geometry& g, const Block& next, int write) {
+  return RowSet{image + next.pixel_row(g, 0), g.C * g.th, g.th, g.W(), g.H() * g.W(), next.n * g.tw, write};
+}
+
+// Gt[k][m] = Gm[m][k] for k < round_up(N, 8), all kCells cells, in 8 x 8 register transposes.
+void transpose_block(float* Gt, const float* Gm, int64_t ldm, int64_t N) {
+  using tsr::v8;
+  typedef int32_t m8 __attribute__((vector_size(32)));
+  for (int64_t k = 0; k < N; k += 8)
+    for (int64_t m = 0; m < kCells; m += 8) {
+      v8 r[8], t[8], u[8];
+      for (int i = 0; i < 8; ++i) r[i] = tsr::load8(Gm + (m + i) * ldm + k);
+      for (int i = 0; i < 8; i += 2) {
+        t[i] = __builtin_shuffle(r[i], r[i + 1], m8{0, 8, 1, 9, 4, 12, 5, 13});
+        t[i + 1] = __builtin_shuffle(r[i], r[i + 1], m8{2, 10, 3, 11, 6, 14, 7, 15});
+      }
+      for (int i = 0; i < 8; i += 4)
+        for (int j = 0; j < 2; ++j) {
+          u[i + 2 * j] = __builtin_shuffle(t[i + j], t[i + j + 2], m8{0, 1, 8, 9, 4, 5, 12, 13});
+          u[i + 2 * j + 1] = __builtin_shuffle(t[i + j], t[i + j + 2], m8{2, 3, 10, 11, 6, 7, 14, 15});
+        }
+      // u[0..3] hold columns 0..3 of rows 0..3 (low half) and columns 4..7 (high half); u[4..7] rows 4..7.
+      for (int j = 0; j < 4; ++j) {
+        tsr::store8(Gt + (k + j) * kCells + m, __builtin_shuffle(u[j], u[j + 4], m8{0, 1, 2, 3, 8, 9, 10, 11}));
+        tsr::store8(Gt + (k + j + 4) * kCells + m, __builtin_shuffle(u[j], u[j + 4], m8{4, 5, 6, 7, 12, 13, 14, 15}));
+      }
+    }
+}
+
+// ---- register-tiled products -------------------------------------------------------------------
+// Written once over the vector type V (v8: AVX2, v16: AVX-512) and instantiated in two functions
+// compiled for each instruction set; the CPU picks one at run time (cpu_has_avx512). A tile is MR
+// cells x NV vectors of columns, MR*NV accumulators held in registers for the whole reduction.
+
+template <class V> constexpr int64_t kLanes = sizeof(V) / sizeof(float);
+
+
+
+// Backward tile: G[r][v*L ..] = sum over pixel rows s and x of rows[s][r*tw + x] * Tt[s*tw + x][v*L ..]
+// for the MR cells whose first pixel of each row is rows[s] (+ r*tw): the grad_out image rows are
+// the GEMM's A operand as they lie (each cell's tw pixels adjacent), so nothing is gathered.
+// TW > 0 fixes tw at compile time (8, the method's templates: the x loop unrolls); 0 takes tw.
+// With accumulate, G += instead (the reduction split into passes over a few pixel rows each).
+template <class V, int MR, int NV, int TW>
+__attribute__((always_inline)) inline void grad_tile(float* G, int64_t ldg, const float* const* rows, int64_t offset,
+                                                     int64_t nrows, int64_t tw_, const float* Tt, int64_t ldt,
+                                                     bool accumulate) {
+  constexpr int64_t L = kLanes<V>;
+  const int64_t tw = TW > 0 ? TW : tw_;
+  V acc[MR][NV];
+  for (int r = 0; r < MR; ++r)
+    for (int v = 0; v < NV; ++v) {
+      acc[r][v] = V{};
+      if (accumulate) __builtin_memcpy(&acc[r][v], G + r * ldg + v * L, sizeof(V));
+    }
+  const float* t = Tt;
+  for (int64_t s = 0; s < nrows; ++s) {
+    const float* a = rows[s] + offset;
+    // The next tile's pixels of this row: grad_out streams from memory once, and a miss per row
+    // and tile would otherwise stall the FMAs (prefetches past the row's end are harmless).
+    for (int64_t o = 0; o < MR * tw; o += 64 / sizeof(float)) __builtin_prefetch(a + MR * tw + o);
+    for (int64_t x = 0; x < tw; ++x, t += ldt) {
+      V b[NV];
+      for (int v = 0; v < NV; ++v) __builtin_memcpy(&b[v], t + v * L, sizeof(V));
+      for (int r = 0; r < MR; ++r) {
+        // x - 0 is x for every x (x + 0 is not, for -0), so this is a bare vbroadcastss from memory.
+        const V ar = a[r * tw + x] - V{};
+        for (int v = 0; v < NV; ++v) acc[r][v] += ar * b[v];
+      }
+    }
+  }
+  for (int r = 0; r < MR; ++r)
+    for (int v = 0; v < NV; ++v) __builtin_memcpy(G + r * ldg + v * L, &acc[r][v], sizeof(V));
+}
+
+// Forward tile: O[r][v*L ..] (+)= sum_k P[k*ldp + r] * T[k*ldt + v*L ..]. With image (8-pixel-wide
+// templates), the sums go straight to the mosaic instead of O: each 8 floats of a vector are one
+// pixel row of cell r, image[row] + col + r*8, so the stores spread over the product rather than
+// stalling in one burst at the end of the block.
+template <class V, int MR, int NV>
+__attribute__((always_inline)) inline void mix_tile(float* O, int64_t ldo, const float* P, int64_t ldp, const float* T,
+                                                    int64_t ldt, int64_t K, bool accumulate, float* const* image,
+                                                    int64_t col) {
+  constexpr int64_t L = kLanes<V>;
+  V acc[MR][NV];
+  for (int r = 0; r < MR; ++r)
+    for (int v = 0; v < NV; ++v) {
+      acc[r][v] = V{};
+      if (accumulate) __builtin_memcpy(&acc[r][v], O + r * ldo + v * L, sizeof(V));
+    }
+  for (int64_t k = 0; k < K; ++k, P += ldp, T += ldt) {
+    V b[NV];
+    for (int v = 0; v < NV; ++v) __builtin_memcpy(&b[v], T + v * L, sizeof(V));
+    for (int r = 0; r < MR; ++r) {
+      const V ar = P[r] - V{};
+      for (int v = 0; v < NV; ++v) acc[r][v] += ar * b[v];
+    }
+  }
+  if (image) {
+    for (int r = 0; r < MR; ++r)
+      for (int v = 0; v < NV; ++v) {
+        if constexpr (L == 16) {
+          const tsr::v8 lo = __builtin_shufflevector(acc[r][v], acc[r][v], 0, 1, 2, 3, 4, 5, 6, 7);
+          const tsr::v8 hi = __builtin_shufflevector(acc[r][v], acc[r][v], 8, 9, 10, 11, 12, 13, 14, 15);
+          tsr::store8(image[2 * v] + col + r * 8, lo);
+          tsr::store8(image[2 * v + 1] + col + r * 8, hi);
+        } else {
+          tsr::store8(image[v] + col + r * 8, acc[r][v]);  // by value: &acc would keep it in memory
+        }
+      }
+    return;
+  }
+  for (int r = 0; r < MR; ++r)
+    for (int v = 0; v < NV; ++v) __builtin_memcpy(O + r * ldo + v * L, &acc[r][v], sizeof(V));
+}
+
+// Tile-size dispatch for the edges: mr <= MR cells, nv <= NV vectors, each a separate instance.
+template <class V, int MR, int NV, int TW, class... A>
+__attribute__((always_inline)) inline void grad_tile_edge(int mr, int nv, A... args) {
+  if constexpr (MR > 1)
+    if (mr < MR) return grad_tile_edge<V, MR - 1, NV, TW>(mr, nv, args...);
+  if constexpr (NV > 1)
+    if (nv < NV) return grad_tile_edge<V, MR, NV - 1, TW>(mr, nv, args...);
+  grad_tile<V, MR, NV, TW>(args...);
+}
+template <class V, int MR, int NV, class... A>
+__attribute__((always_inline)) inline void mix_tile_edge(int mr, int nv, A... args) {
+  if constexpr (MR > 1)
+    if (mr < MR) return mix_tile_edge<V, MR - 1, NV>(mr, nv, args...);
+  if constexpr (NV > 1)
+    if (nv < NV) return mix_tile_edge<V, MR, NV - 1>(mr, nv, args...);
+  mix_tile<V, MR, NV>(args...);
+}
+
+// G[m][0..npad) for the block's n cells: cell tiles of MR inside column panels of NV vectors, and
+// the reduction in passes over a few pixel rows, so that the slice of Tt a pass uses (rows*tw x
+// NV*L floats, at most 24 KB; all of Tt's panel is 48 KB at 8x8 RGB and 64 columns) stays in L1
+// for all the block's cells. Each pass reads its own grad_out rows, so nothing is read twice.
+template <class V, int MR, int NV>
+__attribute__((always_inline)) inline void grad_product(float* G, const float* const* rows, int64_t nrows, int64_t tw,
+                                                        int64_t n, const float* Tt, int64_t npad, const RowPrefetch& next) {
+  constexpr int64_t L = kLanes<V>;
+  const int64_t pass_rows = std::max<int64_t>(1, (24 << 10) / (tw * NV * L * (int64_t)sizeof(float)));
+  const int64_t tiles = (npad + NV * L - 1) / (NV * L) * ((nrows + pass_rows - 1) / pass_rows) * ((n + MR - 1) / MR);
+  int64_t tile = 0;
+  for (int64_t q = 0; q < npad; q += NV * L) {
+    const int nv = (int)std::min<int64_t>(NV, (npad - q) / L);
+    for (int64_t s = 0; s < nrows; s += pass_rows) {
+      const int64_t ns = std::min(pass_rows, nrows - s);
+      const float* t = Tt + s * tw * npad + q;
+      for (int64_t m = 0; m < n; m += MR, ++tile) {
+        const int mr = (int)std::min<int64_t>(MR, n - m);
+        if (tw == 8)
+          grad_tile_edge<V, MR, NV, 8>(mr, nv, G + m * npad + q, npad, rows + s, m * tw, ns, tw, t, npad, s > 0);
+        else grad_tile_edge<V, MR, NV, 0>(mr, nv, G + m * npad + q, npad, rows + s, m * tw, ns, tw, t, npad, s > 0);
+        next.part(tile, tiles);
+      }
+    }
+  }
+}
+
+// O[m][0..ctpad) for the block's n cells, templates in passes of kTemplates (the panel stays in L1);
+// with image (the block's C*th mosaic rows; only for tw = 8 and ct a multiple of L, so no vector
+// holds padding), the last pass writes the mosaic directly.
+template <class V, int MR, int NV>
+__attribute__((always_inline)) inline void mix_product(float* O, const float* P, int64_t n, const float* T,
+                                                       int64_t N, int64_t ctpad, float* const* image,
+                                                       const RowPrefetch& next) {
+  constexpr int64_t L = kLanes<V>;
+  const int64_t tiles = (N + kTemplates - 1) / kTemplates * ((ctpad + NV * L - 1) / (NV * L)) * ((n + MR - 1) / MR);
+  int64_t tile = 0;
+  for (int64_t k0 = 0; k0 < N; k0 += kTemplates) {
+    const int64_t kn = std::min(kTemplates, N - k0);
+    for (int64_t q = 0; q < ctpad; q += NV * L) {
+      const int nv = (int)std::min<int64_t>(NV, (ctpad - q) / L);
+      for (int64_t m = 0; m < n; m += MR, ++tile) {
+        float* const* rows = image && k0 + kn == N ? image + q / 8 : nullptr;
+        mix_tile_edge<V, MR, NV>((int)std::min<int64_t>(MR, n - m), nv, O + m * ctpad + q, ctpad, P + k0 * kCells + m,
+                                 kCells, T + k0 * ctpad + q, ctpad, kn, k0 > 0, rows, m * 8);
+        next.part(tile, tiles);
+      }
+    }
+  }
+}
+
+// AVX-512: 6 cells x 4 vectors = 24 zmm accumulators; per reduction step 4 template loads and 6
+// broadcasts feed 24 FMAs. AVX2: 4 x 2 = 8 of its 16 ymm registers (4 x 3 left GCC too few for
+// the operands, and it kept accumulators on the stack).
+constexpr int kRows512 = 6, kVecs512 = 4, kRows256 = 4, kVecs256 = 2;
+
+__attribute__((target("avx512f"))) void grad_product_512(float* G, const float* const* rows, int64_t nrows, int64_t tw,
+                                                          int64_t n, const float* Tt, int64_t npad, const RowPrefetch& next) {
+  grad_product<tsr::v16, kRows512, kVecs512>(G, rows, nrows, tw, n, Tt, npad, next);
+}
+void grad_product_256(float* G, const float* const* rows, int64_t nrows, int64_t tw, int64_t n, const float* Tt,
+                      int64_t npad, const RowPrefetch& next) {
+  grad_product<tsr::v8, kRows256, kVecs256>(G, rows, nrows, tw, n, Tt, npad, next);
+}
+__attribute__((target("avx512f"))) void mix_product_512(float* O, const float* P, int64_t n, const float* T, int64_t N,
+                                                         int64_t ctpad, float* const* image, const RowPrefetch& next) {
+  mix_product<tsr::v16, kRows512, kVecs512>(O, P, n, T, N, ctpad, image, next);
+}
+void mix_product_256(float* O, const float* P, int64_t n, const float* T, int64_t N, int64_t ctpad, float* const* image,
+                     const RowPrefetch& next) {
+  mix_product<tsr::v8, kRows256, kVecs256>(O, P, n, T, N, ctpad, image, next);
+}
+
+// grad_logits of one block (dst: its k = 0 row in the B x N x h x w tensor, planes hw apart) from
+// its probabilities P[k * ldp + m] and template products Gt[k][m] (kCells wide), for all kCells
+// cells (those past n have p = 0 and are not written).
+__attribute__((always_inline)) inline void grad_logits_block(float* dst, int64_t hw, int64_t n, const float* P,
+                                                             int64_t ldp, const float* Gt, int64_t N, float beta) {
+  // g_k - sum_m p_m g_m, measured from the cell's most likely template a:
+  //   (g_k - g_a) - sum_m p_m (g_m - g_a).
+  // Equal in exact arithmetic (the p sum to 1), but float p carries a relative error of a few
+  // 1e-6 once beta * |logit| reaches tens, and in the plain form that error multiplies the
+  // large g of the dominant template (templates are 0..255) and nearly cancels against g_a:
+  // measured 2e-5 of the largest gradient at N=1000, beta=5. Offset by g_a, the dominant term
+  // is exactly 0; the sum is taken in double.
+  float best[kCells], ga[kCells], dotf[kCells];
+  int64_t top[kCells];
+  double dot[kCells];
+  for (int64_t m = 0; m < kCells; ++m) {
+    best[m] = P[m];
+    top[m] = 0;
+    dot[m] = 0.0;
+  }
+  for (int64_t k = 1; k < N; ++k)
+    for (int64_t m = 0; m < kCells; ++m) {
+      const float v = P[k * ldp + m];
+      top[m] = v > best[m] ? k : top[m];
+      best[m] = v > best[m] ? v : best[m];
+    }
+  for (int64_t m = 0; m < kCells; ++m) ga[m] = Gt[top[m] * kCells + m];
+  for (int64_t k = 0; k < N; ++k)
+    for (int64_t m = 0; m < kCells; ++m)
+      dot[m] += (double)P[k * ldp + m] * (double)(Gt[k * kCells + m] - ga[m]);
+  for (int64_t m = 0; m < kCells; ++m) dotf[m] = (float)dot[m];
+  float row[kCells];
+  for (int64_t k = 0; k < N; ++k) {
+    // A full block writes its row in place; a row's last, partial one through a buffer.
+    float* to = n == kCells ? dst + k * hw : row;
+    for (int64_t m = 0; m < kCells; ++m)
+      to[m] = beta * P[k * ldp + m] * ((Gt[k * kCells + m] - ga[m]) - dotf[m]);
+    if (n < kCells) std::memcpy(dst + k * hw, row, n * sizeof(float));
+  }
+}
+
+// The loops above vectorise across cells; the CPU picks the wider build at run time.
+__attribute__((target("avx512f,prefer-vector-width=512"))) void grad_logits_block_512(float* dst, int64_t hw, int64_t n,
+                                                                                       const float* P, int64_t ldp,
+                                                                                       const float* Gt, int64_t N,
+                                                                                       float beta) {
+  grad_logits_block(dst, hw, n, P, ldp, Gt, N, beta);
+}
+void grad_logits_block_256(float* dst, int64_t hw, int64_t n, const float* P, int64_t ldp, const float* Gt, int64_t N,
+                           float beta) {
+  grad_logits_block(dst, hw, n, P, ldp, Gt, N, beta);
+}
+
 }  // namespace
 
 extern "C" {
@@ -132,16 +468,18 @@ int tsr_mix_forward_cpu(float* out, float* p, const float* logits, const float* 
   int rc = tsr::check_mix(out, logits, templates, B, N, h, w, C, th, tw, beta);
   if (rc != TSR_OK) return rc;
   const Geometry g{B, N, h, w, C, th, tw};
-  // Columns padded to 32: a whole number of panels for both micro-kernels.
-  const int64_t ct = g.ct(), ct16 = round_up(ct, 2 * kCols);
   const bool wide = tsr::cpu_has_avx512();
-  std::vector<float> tpad(N * ct16, 0.0f);
-  for (int64_t k = 0; k < N; ++k) std::memcpy(&tpad[k * ct16], templates + k * ct, ct * sizeof(float));
+  // Columns padded to whole vectors, so the tiles never need a tail.
+  const int64_t ct = g.ct(), ctpad = round_up(ct, wide ? 16 : 8), rows = C * th;
+  const bool direct = tw == 8 && ct == ctpad;  // the tiles write the mosaic themselves
+  Floats tpad(N * ctpad, 0.0f);
+  for (int64_t k = 0; k < N; ++k) std::memcpy(&tpad[k * ctpad], templates + k * ct, ct * sizeof(float));
 
 #pragma omp parallel num_threads(tsr::num_threads())
   {
-    std::vector<float> P(N * kCells), O(kCells * ct16);
-#pragma omp for schedule(static)
+    Floats P(N * kCells), O(kCells * ctpad);
+    std::vector<float*> image(rows);
+#pragma omp for schedule(dynamic, 4)
     for (int64_t index = 0; index < g.blocks(); ++index) {
       const Block blk(g, index);
       softmax_block(P.data(), logits, g, blk, beta);
@@ -149,28 +487,21 @@ int tsr_mix_forward_cpu(float* out, float* p, const float* logits, const float* 
         float* dst = p + blk.cell_offset(g);
         for (int64_t k = 0; k < N; ++k) std::memcpy(dst + k * g.hw(), &P[k * kCells], blk.n * sizeof(float));
       }
-      // Templates in chunks of kTemplates, and within a chunk one 16-column panel at a time for
-      // every 4 cells: the panel (kTemplates x 16 floats, 16 KB) stays in L1 while all the block's
-      // cells use it, instead of the whole template matrix streaming from L2 once per 4 cells.
-      for (int64_t k0 = 0; k0 < N; k0 += kTemplates) {
-        const int64_t kn = std::min(kTemplates, N - k0);
-        const int64_t panel = wide ? 2 * kCols : kCols;
-        for (int64_t q = 0; q < ct16; q += panel)
-          for (int64_t m = 0; m < blk.n; m += 4) {
-            if (wide)
-              tsr::micro_4xN_512(&O[m * ct16 + q], ct16, &P[k0 * kCells + m], kCells, &tpad[k0 * ct16 + q], ct16, kn, panel,
-                                 k0 > 0);
-            else
-              micro_4xN(&O[m * ct16 + q], ct16, &P[k0 * kCells + m], kCells, &tpad[k0 * ct16 + q], ct16, kn, panel, k0 > 0);
-          }
+      RowPrefetch next;
+      if (index + 1 < g.blocks()) {
+        const Block following(g, index + 1);
+        next = RowPrefetch{{cell_rows(logits, g, following, 0), pixel_rows(out, g, following, 1),
+                            p ? cell_rows(p, g, following, 1) : RowSet()}};
       }
-      // Scatter: pixel (c, y, x) of cell m goes to row c*H + i*th + y, column (j0 + m)*tw + x.
-      for (int64_t c = 0; c < C; ++c)
-        for (int64_t y = 0; y < th; ++y) {
-          float* row = out + ((blk.b * C + c) * g.H() + blk.i * th + y) * g.W() + blk.j0 * tw;
-          const float* src = &O[(c * th + y) * tw];
-          for (int64_t m = 0; m < blk.n; ++m) std::memcpy(row + m * tw, src + m * ct16, tw * sizeof(float));
-        }
+      // Pixel (c, y, x) of cell m goes to row r = c*th + y of the block, column (j0 + m)*tw + x.
+      for (int64_t r = 0; r < rows; ++r) image[r] = out + blk.pixel_row(g, r);
+      float* const* to = direct ? image.data() : nullptr;
+      if (wide) mix_product_512(O.data(), P.data(), blk.n, tpad.data(), N, ctpad, to, next);
+      else mix_product_256(O.data(), P.data(), blk.n, tpad.data(), N, ctpad, to, next);
+      if (direct) continue;
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t m = 0; m < blk.n; ++m)
+          for (int64_t x = 0; x < tw; ++x) image[r][m * tw + x] = O[m * ctpad + r * tw + x];
     }
   }
   return TSR_OK;
@@ -183,69 +514,42 @@ int tsr_mix_backward_cpu(float* grad_logits, const float* grad_out, const float*
   if (rc != TSR_OK) return rc;
   if (!logits && !p) return tsr::fail(TSR_E_ARG, "mix_backward: needs logits or p");
   const Geometry g{B, N, h, w, C, th, tw};
-  const int64_t ct = g.ct(), n16 = round_up(N, kCols);
   const bool wide = tsr::cpu_has_avx512();
-  std::vector<float> tt(ct * n16, 0.0f);  // T^T, zero-padded to n16 templates
+  const int64_t ct = g.ct(), npad = round_up(N, wide ? 16 : 8), nrows = C * th;
+  Floats tt(ct * npad, 0.0f);  // T^T, zero-padded to npad templates
   for (int64_t k = 0; k < N; ++k)
-    for (int64_t q = 0; q < ct; ++q) tt[q * n16 + k] = templates[k * ct + q];
+    for (int64_t q = 0; q < ct; ++q) tt[q * npad + k] = templates[k * ct + q];
 
 #pragma omp parallel num_threads(tsr::num_threads())
   {
-    std::vector<float> P(N * kCells), Gc(ct * kCells), Gt(n16 * kCells);
-#pragma omp for schedule(static)
+    Floats P(N * kCells), Gm(kCells * npad), Gt(round_up(N, 8) * kCells);
+    std::vector<const float*> rows(nrows);
+#pragma omp for schedule(dynamic, 4)
     for (int64_t index = 0; index < g.blocks(); ++index) {
       const Block blk(g, index);
-      if (p) load_block(P.data(), p, g, blk);
-      else softmax_block(P.data(), logits, g, blk, beta);
-      // Gc[q][m]: the block's grad_out pixels, cell-minor; pad cells are zero.
-      for (int64_t c = 0; c < C; ++c)
-        for (int64_t y = 0; y < th; ++y) {
-          const float* row = grad_out + ((blk.b * C + c) * g.H() + blk.i * th + y) * g.W() + blk.j0 * tw;
-          for (int64_t x = 0; x < tw; ++x) {
-            float* dst = &Gc[((c * th + y) * tw + x) * kCells];
-            for (int64_t m = 0; m < blk.n; ++m) dst[m] = row[m * tw + x];
-            for (int64_t m = blk.n; m < kCells; ++m) dst[m] = 0.0f;
-          }
-        }
-      // Gt[k][m] = sum_q T[k][q] Gc[q][m]: 4 templates x the block's 16 cells per micro-kernel call,
-      // the cells' pixels (ct x 16 floats, 12 KB at 8x8 RGB) staying in L1 for all templates, and the
-      // result laid out like P ([k][m]) so the rest runs 16 cells wide.
-      for (int64_t k = 0; k < n16; k += 4)
-        if (wide) tsr::micro_4xN_512(&Gt[k * kCells], kCells, &tt[k], n16, Gc.data(), kCells, ct, kCells);
-        else micro_4xN(&Gt[k * kCells], kCells, &tt[k], n16, Gc.data(), kCells, ct, kCells);
-      // g_k - sum_m p_m g_m, measured from the cell's most likely template a:
-      //   (g_k - g_a) - sum_m p_m (g_m - g_a).
-      // Equal in exact arithmetic (the p sum to 1), but float p carries a relative error of a few
-      // 1e-6 once beta * |logit| reaches tens, and in the plain form that error multiplies the
-      // large g of the dominant template (templates are 0..255) and nearly cancels against g_a:
-      // measured 2e-5 of the largest gradient at N=1000, beta=5. Offset by g_a, the dominant term
-      // is exactly 0; the sum is taken in double.
-      float best[kCells], ga[kCells], dotf[kCells];
-      int64_t top[kCells];
-      double dot[kCells];
-      for (int64_t m = 0; m < kCells; ++m) {
-        best[m] = P[m];
-        top[m] = 0;
-        dot[m] = 0.0;
+      // Saved probabilities of a full block are read in place (rows hw apart); a partial block's
+      // are copied and zero-padded, and logits go through the softmax, into P (rows kCells apart).
+      const bool in_place = p && blk.n == kCells;
+      if (!p) softmax_block(P.data(), logits, g, blk, beta);
+      else if (!in_place) load_block(P.data(), p, g, blk);
+      const float* probs = in_place ? p + blk.cell_offset(g) : P.data();
+      const int64_t ldp = in_place ? g.hw() : kCells;
+      for (int64_t r = 0; r < nrows; ++r) rows[r] = grad_out + blk.pixel_row(g, r);
+      // Gm[m][k] = g_k of cell m, straight from the grad_out rows; then Gt[k][m], P's layout, so the
+      // rest runs across cells.
+      RowPrefetch next;
+      if (index + 1 < g.blocks()) {
+        const Block following(g, index + 1);
+        next = RowPrefetch{{cell_rows(p ? p : logits, g, following, 0), cell_rows(grad_logits, g, following, 1),
+                            pixel_rows(grad_out, g, following, 0)}};
       }
-      for (int64_t k = 1; k < N; ++k)
-        for (int64_t m = 0; m < kCells; ++m) {
-          const float v = P[k * kCells + m];
-          top[m] = v > best[m] ? k : top[m];
-          best[m] = v > best[m] ? v : best[m];
-        }
-      for (int64_t m = 0; m < kCells; ++m) ga[m] = Gt[top[m] * kCells + m];
-      for (int64_t k = 0; k < N; ++k)
-        for (int64_t m = 0; m < kCells; ++m)
-          dot[m] += (double)P[k * kCells + m] * (double)(Gt[k * kCells + m] - ga[m]);
-      for (int64_t m = 0; m < kCells; ++m) dotf[m] = (float)dot[m];
-      float* dst = grad_logits + blk.cell_offset(g);
-      float row[kCells];
-      for (int64_t k = 0; k < N; ++k) {
-        for (int64_t m = 0; m < kCells; ++m)
-          row[m] = beta * P[k * kCells + m] * ((Gt[k * kCells + m] - ga[m]) - dotf[m]);
-        std::memcpy(dst + k * g.hw(), row, blk.n * sizeof(float));
-      }
+      if (wide) grad_product_512(Gm.data(), rows.data(), nrows, tw, blk.n, tt.data(), npad, next);
+      else grad_product_256(Gm.data(), rows.data(), nrows, tw, blk.n, tt.data(), npad, next);
+      // Rows of Gm past the block's n cells hold zeros or an earlier block's values: finite, and
+      // multiplied by their p = 0 below.
+      transpose_block(Gt.data(), Gm.data(), npad, N);
+      if (wide) grad_logits_block_512(grad_logits + blk.cell_offset(g), g.hw(), blk.n, probs, ldp, Gt.data(), N, beta);
+      else grad_logits_block_256(grad_logits + blk.cell_offset(g), g.hw(), blk.n, probs, ldp, Gt.data(), N, beta);
     }
   }
   return TSR_OK;
