@@ -29,7 +29,8 @@ import org.bytedeco.pytorch.global.torch;
  * classic imitation (cross-entropy on classic's template per cell) over a folder of training
  * pictures with the seeded VGG16's pool3 and with {@link PixelEncoder}, then, on held-out
  * pictures, the share of cells where the decoder's argmax is classic's and the §6 figures of its
- * mosaic against classic's. Args: STEPS SET TRAIN_DIR SIZE HELD_OUT... (8-px cells).
+ * mosaic against classic's. Args: STEPS SET TRAIN_DIR SIZE HELD_OUT... (8-px cells); -Dlr=RATE (default 1e-3),
+ * -Dencoders=NAME|NAME picks encoders.
  */
 public final class EncoderExperiment {
     private EncoderExperiment() {}
@@ -59,7 +60,7 @@ public final class EncoderExperiment {
                         try (NoGradGuard frozen = new NoGradGuard()) {
                             return new ClassicImitation.Example(encoder.features(batch), ClassicImitation.classicChoices(matcher, batch));
                         }
-                    }, new ClassicImitation.Settings(steps, ClassicImitation.DEFAULT_RATE), s -> {
+                    }, new ClassicImitation.Settings(steps, Double.parseDouble(System.getProperty("lr", String.valueOf(ClassicImitation.DEFAULT_RATE)))), s -> {
                         if (s.step() % 50 == 0 || s.step() == s.steps())
                             System.err.printf(Locale.ROOT, "%s: step %d cross-entropy %.4f agreement %.3f (%.0f s)%n", e.getKey(), s.step(),
                                     s.crossEntropy(), s.agreement(), (System.nanoTime() - t0) / 1e9);
