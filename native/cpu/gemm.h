@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
 
 namespace tsr {
 
@@ -89,8 +90,13 @@ namespace tsr {
 typedef float v16 __attribute__((vector_size(64), aligned(4)));  // 16 floats: one AVX-512 register
 
 // Whether the AVX-512 builds of the kernels may run here (the library itself targets x86-64-v3).
+// TESSERA_NO_AVX512=1 in the environment forces the AVX2 builds, so that a machine with AVX-512
+// can test them too (Maven runs the op tests a second time that way).
 inline bool cpu_has_avx512() {
-  static const bool yes = __builtin_cpu_supports("avx512f");
+  static const bool yes = [] {
+    const char* off = std::getenv("TESSERA_NO_AVX512");
+    return __builtin_cpu_supports("avx512f") && !(off && off[0] == '1');
+  }();
   return yes;
 }
 

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <string>
 
+#include "gemm.h"
 #include "internal.h"
 
 namespace {
@@ -43,5 +44,7 @@ const char* tsr_last_error(void) { return last_error.c_str(); }
 void tsr_set_num_threads(int n) { requested_threads.store(n > 0 ? n : 0, std::memory_order_relaxed); }
 
 int tsr_get_num_threads(void) { return tsr::num_threads(); }
+
+int tsr_cpu_avx512(void) { return tsr::cpu_has_avx512() ? 1 : 0; }
 
 }  // extern "C"

@@ -43,6 +43,9 @@ TSR_API int tsr_cuda_device_count(void);
 /* Threads the CPU ops use (OpenMP); n <= 0 restores the default. */
 TSR_API void tsr_set_num_threads(int n);
 TSR_API int tsr_get_num_threads(void);
+/* 1 when the CPU kernels run their AVX-512 builds, 0 for the AVX2 ones (no AVX-512 here, or     */
+/* TESSERA_NO_AVX512=1 in the environment).                                                         */
+TSR_API int tsr_cpu_avx512(void);
 
 /* ---- device memory, for callers without a CUDA tensor library (tests, benchmarks) --------- */
 

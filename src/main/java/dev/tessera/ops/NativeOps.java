@@ -31,6 +31,8 @@ final class NativeOps {
 
     static native int tsr_get_num_threads();
 
+    static native int tsr_cpu_avx512();
+
     static native int tsr_cuda_malloc(@Cast("void**") long[] ptr, long bytes);
 
     static native int tsr_cuda_free(@Cast("void*") long ptr);

@@ -43,6 +43,11 @@ public final class Ops {
         return NativeOps.tsr_get_num_threads();
     }
 
+    /** Which builds of the CPU kernels run: "avx512" or "avx2" (chosen at load; TESSERA_NO_AVX512=1 forces avx2). */
+    public static String cpuKernels() {
+        return NativeOps.tsr_cpu_avx512() != 0 ? "avx512" : "avx2";
+    }
+
     // ---- blur ---------------------------------------------------------------------------------
 
     /** B×C×H×W → B×C×Ho×Wo, each channel blurred with {@code blur}. */

@@ -10,6 +10,7 @@ import static dev.tessera.ops.Tensors.toDouble;
 import static org.bytedeco.pytorch.global.torch.rand;
 import static org.bytedeco.pytorch.global.torch.randn;
 import static org.bytedeco.pytorch.global.torch.softmax;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.Stream;
@@ -123,6 +124,15 @@ class MixOpsTest {
     }
 
     /** Central differences of <g, mix(logits)> against the native gradient, loss summed in double. */
+    /** The run with TESSERA_NO_AVX512=1 (Maven's avx2-kernels execution) must really test the AVX2 builds. */
+    @Test
+    void theKernelsInUseAreTheOnesAskedFor() {
+        String kernels = Ops.cpuKernels();
+        System.out.println("MixOpsTest: CPU kernels " + kernels);
+        if ("1".equals(System.getenv("TESSERA_NO_AVX512"))) assertEquals("avx2", kernels);
+        else assertTrue(kernels.equals("avx512") || kernels.equals("avx2"), kernels);
+    }
+
     @Test
     void mixBackwardMatchesFiniteDifferences() {
         try (PointerScope scope = new PointerScope()) {
