@@ -10,12 +10,16 @@ import dev.tessera.image.Images;
 import dev.tessera.model.MosaicLoss;
 import dev.tessera.model.PerceptualLoss;
 import dev.tessera.model.Vgg16;
+import dev.tessera.model.SeenLoss;
+import dev.tessera.model.SeenLossConfig;
 import dev.tessera.model.ViewingLoss;
 import dev.tessera.render.IndexMap;
 import dev.tessera.render.MosaicRenderer;
 import dev.tessera.templates.TemplateSet;
 import dev.tessera.model.Decoder;
 import dev.tessera.train.DecoderFit;
+import dev.tessera.train.ImageFit;
+import dev.tessera.train.LocalSearch;
 import dev.tessera.train.LogitFit;
 import dev.tessera.train.MosaicStep;
 import java.awt.image.BufferedImage;
@@ -75,6 +79,17 @@ final class FitCommand implements Callable<Integer> {
             description = "Adam's learning rate (default: " + DEFAULT_LR + " on the logits, " + DecoderFit.DEFAULT_RATE + " on a decoder).")
     Double lr;
 
+    @Option(names = "--candidates", paramLabel = "K", defaultValue = "" + ImageFit.DEFAULT_CANDIDATES,
+            description = "Logits: templates the local search tries per cell, nearest by colour, besides the gradient phase's choice "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int candidates;
+
+    @Option(names = "--guard", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Logits: the local search takes no change that would make any DESIGN §6 figure (PSNR over RGB, SSIM on luma, "
+                    + "mean CIEDE2000, at full, 1/2 and 1/4 size, against the picture fit aims at) worse than classic's "
+                    + "(default: on; --no-guard: the seen loss alone decides).")
+    boolean guard;
+
     @Mixin
     WarmStartOptions warmStart;
 
@@ -109,26 +124,23 @@ final class FitCommand implements Callable<Integer> {
                 ? image.getSubimage(grid.region().x, grid.region().y, grid.region().width, grid.region().height) : image;
         ClassicMatcher classic = new ClassicMatcher(set, ClassicOptions.defaults(ClassicOptions.defaultSubcells(set, cell),
                 toneMap != null ? toneMap : set.isGlyphSet()));
-        IndexMap start = classic.match(image, grid).map();
-        int[] startChoice = new int[start.cells()];
-        for (int i = 0; i < startChoice.length; i++) startChoice[i] = start.template(i);
-
         torch.manual_seed(seed);
         Vgg16 network = vgg == null ? null : VggFlag.open(vgg.toString());
         try {
-            MosaicLoss loss = network == null ? new ViewingLoss() : new PerceptualLoss(network);
+            MosaicLoss loss = network != null ? new PerceptualLoss(network) : decoder ? new ViewingLoss() : new SeenLoss();
             err.println("tessera fit: " + grid.columns() + "x" + grid.rows() + " cells, " + set.count() + " templates ('"
                     + set.description() + "'), " + steps + " steps " + (decoder ? "of a decoder" : "on the logits") + "; "
-                    + loss.describe());
-            IndexMap fitted;
+                    + loss.describe() + (decoder || network == null ? "" : "; then a local search on the seen loss"));
+            IndexMap start, fitted;
             String summary;
-            try (PointerScope scope = new PointerScope()) {
-                // The loss sees each cell at the templates' analysis size, and the picture classic aims at:
-                // tone-mapped when classic's is (measured: aiming at the original's blacks, which a glyph
-                // set cannot make, cost glyph fits 0.03–0.19 SSIM; bench/RESULTS.md, "weight-free loss").
-                float[] planes = classic.target(image, grid, grid.columns() * a, grid.rows() * a);
-                Tensor x = Tensor.create(planes, 1, 3, grid.rows() * a, grid.columns() * a);
-                if (decoder) {
+            if (decoder) {
+                start = classic.match(image, grid).map();
+                int[] startChoice = new int[start.cells()];
+                for (int i = 0; i < startChoice.length; i++) startChoice[i] = start.template(i);
+                try (PointerScope scope = new PointerScope()) {
+                    // The loss sees each cell at the templates' analysis size, and the picture classic aims at.
+                    float[] planes = classic.target(image, grid, grid.columns() * a, grid.rows() * a);
+                    Tensor x = Tensor.create(planes, 1, 3, grid.rows() * a, grid.columns() * a);
                     DecoderFit.Result r = fitDecoder(network, x, set, startChoice, loss, rate, err);
                     fitted = new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), r.choice(), r.distance(), 0, null,
                             set.contentHash(), set.names());
@@ -136,14 +148,15 @@ final class FitCommand implements Callable<Integer> {
                             + "%.6g after the warm start, %.1f%% of cells classic's; %.6g after the last step), %d of %d cells differ "
                             + "from classic", r.classicLoss(), r.bestLoss(), r.bestStep(), r.warmLoss(), 100 * r.warmAgreement(),
                             r.lastLoss(), r.changedCells(), r.choice().length);
-                } else {
-                    LogitFit.Result r = LogitFit.fit(x, set.analysisTensor(), startChoice, loss, new LogitFit.Settings(steps, rate, 5),
-                            p -> progress(err, p.step(), p.steps(), p.softLoss(), p.bestHardLoss(), p.beta()));
-                    fitted = new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), r.choice(), r.distance(), 0, null,
-                            set.contentHash(), set.names());
-                    summary = String.format(Locale.ROOT, "fit: loss %.6g -> %.6g (classic start -> best hard mosaic, seen after step %d), "
-                            + "%d of %d cells changed", r.startLoss(), r.bestLoss(), r.bestStep(), r.changedCells(), r.choice().length);
                 }
+            } else {
+                ImageFit.Settings settings = new ImageFit.Settings(new LogitFit.Settings(steps, rate, 5),
+                        new LocalSearch.Settings(candidates, ImageFit.DEFAULT_SWEEPS, guard), SeenLossConfig.defaults());
+                ImageFit.Result r = ImageFit.run(image, grid, set, classic, network == null ? null : loss, settings,
+                        p -> progress(err, p.step(), p.steps(), p.softLoss(), p.bestHardLoss(), p.beta()));
+                start = r.classic();
+                fitted = r.fitted();
+                summary = summary(r, guard);
             }
             err.println();
             String stem = Batch.stem(input);
@@ -185,6 +198,18 @@ final class FitCommand implements Callable<Integer> {
         } finally {
             if (encoder != network) encoder.close();
         }
+    }
+
+    /** What the two phases did, on one line. */
+    static String summary(ImageFit.Result r, boolean guard) {
+        int changed = 0, cells = r.fitted().cells();
+        for (int i = 0; i < cells; i++) if (r.fitted().template(i) != r.classic().template(i)) changed++;
+        LogitFit.Result g = r.gradient();
+        LocalSearch.Result s = r.search();
+        return String.format(Locale.ROOT, "fit: gradient phase loss %.6g -> %.6g (best hard mosaic after step %d); local search on the "
+                + "seen loss %.6g -> %.6g (%d changes in %d sweeps%s); %d of %d cells differ from classic", g.startLoss(), g.bestLoss(),
+                g.bestStep(), s.startLoss(), s.loss(), s.changes(), s.sweeps(),
+                guard ? ", none allowed to make a DESIGN §6 figure worse than classic's" : ", unguarded", changed, cells);
     }
 
     private static void progress(PrintWriter err, int step, int steps, double soft, double bestHard, double beta) {

@@ -1,0 +1,85 @@
+package dev.tessera.train;
+
+import dev.tessera.classic.CellGrid;
+import dev.tessera.classic.ClassicMatcher;
+import dev.tessera.model.MosaicLoss;
+import dev.tessera.model.SeenLoss;
+import dev.tessera.model.SeenLossConfig;
+import dev.tessera.render.IndexMap;
+import dev.tessera.templates.TemplateSet;
+import java.awt.image.BufferedImage;
+import java.util.function.Consumer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * {@code tessera fit --method logits} end to end, as `fit`, `compare` and the bench experiments run
+ * it: the classic solution; the gradient phase ({@link LogitFit} from it, on the given loss, at the
+ * analysis size and aiming at the picture classic aims at); then the {@link LocalSearch} on the
+ * {@link SeenLoss} from classic's choice, trying for each cell its nearest templates and the
+ * gradient phase's choice, guarded (by default) so that no DESIGN §6 figure ends worse than
+ * classic's against that picture.
+ */
+public final class ImageFit {
+    /** Templates tried per cell by the local search: the most that still paid on the 256² benchmark (bench/RESULTS.md). */
+    public static final int DEFAULT_CANDIDATES = 32;
+    /** Sweeps over all cells at most; the searches measured settled in 3–8. */
+    public static final int DEFAULT_SWEEPS = 20;
+
+    /**
+     * @param gradient the gradient phase (0 steps: none)
+     * @param search the local search
+     * @param seen the local search's loss (and the gradient phase's when no other is given)
+     */
+    public record Settings(LogitFit.Settings gradient, LocalSearch.Settings search, SeenLossConfig seen) {}
+
+    /**
+     * @param classic classic's index map (the start)
+     * @param fitted the result
+     * @param gradient what the gradient phase found (its best hard choice, by its own loss)
+     * @param search what the local search found (its loss is the seen loss)
+     */
+    public record Result(IndexMap classic, IndexMap fitted, LogitFit.Result gradient, LocalSearch.Result search) {}
+
+    private ImageFit() {}
+
+    /**
+     * @param gradientLoss the gradient phase's loss; null for the seen loss of {@code settings}
+     */
+    public static Result run(BufferedImage image, CellGrid grid, TemplateSet set, ClassicMatcher classic, MosaicLoss gradientLoss,
+            Settings settings, Consumer<LogitFit.Progress> progress) {
+        IndexMap start = classic.match(image, grid).map();
+        int[] startChoice = new int[start.cells()];
+        for (int i = 0; i < startChoice.length; i++) startChoice[i] = start.template(i);
+        int a = set.analysisSize();
+        // The loss sees each cell at the templates' analysis size, and the picture classic aims at:
+        // tone-mapped when classic's is (measured: aiming at the original's blacks, which a glyph
+        // set cannot make, cost glyph fits 0.03–0.19 SSIM; bench/RESULTS.md, "weight-free loss").
+        float[] planes = classic.target(image, grid, grid.columns() * a, grid.rows() * a);
+        float[] templates = set.planes(a);
+        LogitFit.Result gradient;
+        float[] distance;
+        LocalSearch.Result search;
+        try (PointerScope scope = new PointerScope()) {
+            Tensor x = Tensor.create(planes, 1, 3, grid.rows() * a, grid.columns() * a);
+            Tensor t = set.analysisTensor();
+            MosaicLoss loss = gradientLoss != null ? gradientLoss : new SeenLoss(settings.seen());
+            gradient = LogitFit.fit(x, t, startChoice, loss, settings.gradient(), progress);
+            // No sweeps: the gradient phase's choice is the result (the procedure before the local search, for experiments).
+            search = settings.search().maxSweeps() == 0
+                    ? new LocalSearch.Result(gradient.choice(), Double.NaN, Double.NaN, 0, 0)
+                    : LocalSearch.run(planes, templates, set.count(), a, grid.rows(), grid.columns(), settings.seen(), startChoice,
+                            gradient.choice(), settings.search());
+            distance = LogitFit.chosen(LogitFit.distances(x, t), search.choice());
+        }
+        IndexMap fitted = new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), search.choice(), distance, 0, null,
+                set.contentHash(), set.names());
+        return new Result(start, fitted, gradient, search);
+    }
+
+    /** The defaults of `tessera fit` with this many gradient steps at this rate. */
+    public static Settings defaults(int steps, double learningRate) {
+        return new Settings(new LogitFit.Settings(steps, learningRate, 5),
+                new LocalSearch.Settings(DEFAULT_CANDIDATES, DEFAULT_SWEEPS, true), SeenLossConfig.defaults());
+    }
+}
