@@ -96,7 +96,8 @@ public class LossVariants {
         ClassicMatcher classic = new ClassicMatcher(set, ClassicOptions.defaults(ClassicOptions.defaultSubcells(set, cell), tone));
         torch.manual_seed(0);
         ImageFit.Settings settings = new ImageFit.Settings(new LogitFit.Settings(steps, 0.05, 5),
-                new LocalSearch.Settings(ImageFit.DEFAULT_CANDIDATES, Integer.getInteger("sweeps", 0), !Boolean.getBoolean("noguard")),
+                new LocalSearch.Settings(ImageFit.DEFAULT_CANDIDATES, Integer.getInteger("sweeps", 0),
+                        Boolean.parseBoolean(System.getProperty("guard", Boolean.toString(ImageFit.defaultGuard(set))))),
                 SeenLossConfig.defaults());
         ImageFit.Result result = ImageFit.run(image, grid, set, classic, config == null ? null : new ViewingLoss(config), settings, p -> {});
         IndexMap start = result.classic(), fitted = result.fitted();

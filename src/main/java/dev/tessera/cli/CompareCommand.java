@@ -95,8 +95,7 @@ final class CompareCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--modes learned needs --model FILE, a checkpoint from `tessera train`");
         if (!chosen.contains(Mode.LEARNED) && (model != null || vgg != null))
             throw new CommandLine.ParameterException(spec.commandLine(), "--model and --vgg are for the learned mode: add learned to --modes");
-        ImageFit.Settings fitSettings = ImageFit.defaults(steps, Double.parseDouble(FitCommand.DEFAULT_LR));
-        BufferedImage image = Images.read(input);
+                BufferedImage image = Images.read(input);
         TemplateSet set = templates.load(err);
         CellGrid grid = CellGrid.ofCellSize(image.getWidth(), image.getHeight(), cell);
         if (grid.cropped()) err.println("tessera compare: " + grid.describeCrop());
@@ -104,6 +103,7 @@ final class CompareCommand implements Callable<Integer> {
                 ? image.getSubimage(grid.region().x, grid.region().y, grid.region().width, grid.region().height) : image;
         int subcells = ClassicOptions.defaultSubcells(set, cell);
         boolean toneMap = set.isGlyphSet();
+        ImageFit.Settings fitSettings = ImageFit.defaults(set, steps, Double.parseDouble(FitCommand.DEFAULT_LR));
         try (LearnedModel learned = model == null ? null : LearnedModel.open(spec.commandLine(), model, vgg, set)) {
             Files.createDirectories(output);
             return compare(chosen, image, target, grid, set, subcells, toneMap, fitSettings, learned, out, err);

@@ -39,14 +39,17 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code tessera fit}: the choice for one image alone, by direct optimisation of per-cell logits
- * started from classic, or by a fresh decoder trained on that image (optionally warm-started by
- * imitating classic).
+ * started from classic and a guarded local search ({@link ImageFit}), or by a fresh decoder trained
+ * on that image (optionally warm-started by imitating classic).
  */
 @Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Optimise the template choice for one image alone. --method logits: per-cell logits, started from the "
-                + "classic solution, are optimised on the viewing loss of the soft mosaic while the softmax sharpens; the best hard "
-                + "(argmax) mosaic seen is kept, so the result is never worse than classic on the loss. --method decoder: a fresh "
-                + "decoder on the encoder's features of this image is trained the same way, after imitating classic (--warm-start). "
+        description = {"Optimise the template choice for one image alone. --method logits (default): per-cell logits, started from the "
+                + "classic solution, are optimised by gradient on the soft mosaic while the softmax sharpens (the best hard mosaic seen "
+                + "is kept); then a local search on the hard mosaic tries, cell by cell, the --candidates templates nearest by colour "
+                + "and the gradient phase's choice, and keeps a change when it lowers the seen loss (Oklab + sRGB + SSIM on area "
+                + "averages at full, 1/2 and 1/4 size, as the quality figures are measured) and, with --guard (default), leaves none "
+                + "of the quality figures worse than classic's. --method decoder: a fresh decoder on the encoder's features of this "
+                + "image is trained on the viewing loss (the method's blur), after imitating classic (--warm-start). "
                 + "Writes OUTDIR/NAME.png and NAME.json (the index map) and prints the quality figures of classic and fit."},
         footer = {"", "Exit codes: 0 written, 2 usage, 3 bad input, 4 I/O failure."})
 final class FitCommand implements Callable<Integer> {
@@ -84,11 +87,12 @@ final class FitCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int candidates;
 
-    @Option(names = "--guard", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(names = "--guard", negatable = true,
             description = "Logits: the local search takes no change that would make any DESIGN §6 figure (PSNR over RGB, SSIM on luma, "
-                    + "mean CIEDE2000, at full, 1/2 and 1/4 size, against the picture fit aims at) worse than classic's "
-                    + "(default: on; --no-guard: the seen loss alone decides).")
-    boolean guard;
+                    + "mean CIEDE2000, at full, 1/2 and 1/4 size, against the picture fit aims at) worse than classic's; "
+                    + "--no-guard: the seen loss alone decides (default: on for sets of pictures, off for glyph sets, which cannot "
+                    + "make the picture's colours and gain structure by giving up a little of them).")
+    Boolean guard;
 
     @Mixin
     WarmStartOptions warmStart;
@@ -103,7 +107,7 @@ final class FitCommand implements Callable<Integer> {
 
     @Option(names = "--vgg", paramLabel = "FILE",
             description = "A VGG16 weight file (torchvision state dict, .pth or .safetensors): use the paper's vgg16 perceptual loss "
-                    + "instead of the weight-free viewing loss, and, with --method decoder, that network as the encoder (without "
+                    + "instead of the weight-free loss (for the logits' gradient phase; the local search stays on the seen loss), and, with --method decoder, that network as the encoder (without "
                     + "--vgg the decoder's encoder is the seeded VGG16). 'seeded' uses a deterministic random VGG16 (tests and "
                     + "experiments only: it judges mosaics far worse than plain colour matching).")
     Path vgg;
@@ -150,13 +154,14 @@ final class FitCommand implements Callable<Integer> {
                             r.lastLoss(), r.changedCells(), r.choice().length);
                 }
             } else {
+                boolean guarded = guard != null ? guard : ImageFit.defaultGuard(set);
                 ImageFit.Settings settings = new ImageFit.Settings(new LogitFit.Settings(steps, rate, 5),
-                        new LocalSearch.Settings(candidates, ImageFit.DEFAULT_SWEEPS, guard), SeenLossConfig.defaults());
+                        new LocalSearch.Settings(candidates, ImageFit.DEFAULT_SWEEPS, guarded), SeenLossConfig.defaults());
                 ImageFit.Result r = ImageFit.run(image, grid, set, classic, network == null ? null : loss, settings,
                         p -> progress(err, p.step(), p.steps(), p.softLoss(), p.bestHardLoss(), p.beta()));
                 start = r.classic();
                 fitted = r.fitted();
-                summary = summary(r, guard);
+                summary = summary(r, guarded);
             }
             err.println();
             String stem = Batch.stem(input);

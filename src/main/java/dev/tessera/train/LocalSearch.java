@@ -54,6 +54,7 @@ public final class LocalSearch {
         int levels = objective.levels();
         Guard guard = settings.guard() ? new Guard(objective, candidates) : null;
         double[] ssimChange = new double[levels];
+        boolean ssimNeeded = guard != null || objective.ssimWeight() > 0;
         int sweeps = 0, changes = 0;
         boolean changed = true;
         while (changed && sweeps < settings.maxSweeps()) {
@@ -63,10 +64,11 @@ public final class LocalSearch {
                 int best = -1;
                 double bestDelta = 0;
                 double[] bestSsim = null;
+                double[] before = ssimNeeded ? objective.ssimNear(c) : null;
                 for (int i = 0; i < candidates[c].length; i++) {
                     int k = candidates[c][i];
                     if (k == objective.choice(c)) continue;
-                    double d = objective.delta(c, k, guard == null ? null : ssimChange);
+                    double d = objective.delta(c, k, before, guard == null ? null : ssimChange);
                     // A change must gain more than rounding can explain, or sweeps could cycle on ties.
                     if (d < bestDelta && d < -1e-12 * Math.abs(startLoss) && (guard == null || guard.allows(c, i, ssimChange))) {
                         bestDelta = d;

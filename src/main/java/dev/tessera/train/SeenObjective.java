@@ -146,22 +146,38 @@ final class SeenObjective {
      * {@code ssimChange} is given, the change of each level's mean SSIM written into it.
      */
     double delta(int c, int k, double[] ssimChange) {
+        return delta(c, k, config.ssimWeight() > 0 || ssimChange != null ? ssimAround(c) : null, ssimChange);
+    }
+
+    /**
+     * As {@link #delta(int, int, double[])}, given {@link #ssimNear} of the current choice (computed
+     * once for all the templates a cell tries; null when neither the loss nor the caller needs SSIM).
+     */
+    double delta(int c, int k, double[] ssimBefore, double[] ssimChange) {
         int current = choice[c];
         if (ssimChange != null) Arrays.fill(ssimChange, 0);
         if (k == current) return 0;
         double d = 0;
         for (int l = 0; l < colour.length; l++) d += colour[l][k * choice.length + c] - colour[l][current * choice.length + c];
-        if (config.ssimWeight() > 0 || ssimChange != null) {
-            double[] before = ssimAround(c), after;
+        if (ssimBefore != null) {
             place(c, k);
-            after = ssimAround(c);
+            double[] after = ssimAround(c);
             place(c, current);
-            for (int l = 0; l < before.length; l++) {
-                d -= config.ssimWeight() * (after[l] - before[l]);
-                if (ssimChange != null) ssimChange[l] = after[l] - before[l];
+            for (int l = 0; l < after.length; l++) {
+                d -= config.ssimWeight() * (after[l] - ssimBefore[l]);
+                if (ssimChange != null) ssimChange[l] = after[l] - ssimBefore[l];
             }
         }
         return d / colour.length;
+    }
+
+    /** Per level: the current SSIM map's sum over the window positions cell {@code c} reaches, over the map's size. */
+    double[] ssimNear(int c) {
+        return ssimAround(c);
+    }
+
+    double ssimWeight() {
+        return config.ssimWeight();
     }
 
     /** Number of area factors. */
