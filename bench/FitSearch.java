@@ -24,6 +24,8 @@ public class FitSearch {
         SeenLossConfig config = SeenLossConfig.defaults().withSsimWeight(Double.parseDouble(System.getProperty("lambda", "0.02")))
                 .withRgbWeight(Double.parseDouble(System.getProperty("rgb", "0.25")))
                 .withChromaWeight(Double.parseDouble(System.getProperty("chroma", "1.5")));
+        if (System.getProperty("colour") != null)
+            config = config.withColourWeights(java.util.Arrays.stream(System.getProperty("colour").split(",")).map(Double::valueOf).toList());
         int k = Integer.parseInt(System.getProperty("k", "16"));
         boolean tone = Boolean.parseBoolean(System.getProperty("tone", Boolean.toString(set.isGlyphSet())));
         for (int p = 2; p < args.length; p++) {
@@ -47,8 +49,8 @@ public class FitSearch {
             QualityReport c = MosaicQuality.measure(image, renderer.image(start));
             QualityReport f = MosaicQuality.measure(image, renderer.image(fitted));
             String name = Path.of(args[p]).getFileName().toString().replaceFirst("\\.[^.]+$", "");
-            System.out.printf(Locale.ROOT, "| %s | λ %s rgb %s chroma %s k %d tone %s guard %s | %s | %s | %s | %s | loss %.4g→%.4g, %d changes, %d sweeps, %.1f s |%n",
-                    name, config.ssimWeight(), config.rgbWeight(), config.chromaWeight(), k, tone, Boolean.getBoolean("guard"), fmt(c.quarter()),
+            System.out.printf(Locale.ROOT, "| %s | λ %s rgb %s chroma %s colour %s k %d tone %s guard %s | %s | %s | %s | %s | loss %.4g→%.4g, %d changes, %d sweeps, %.1f s |%n",
+                    name, config.ssimWeight(), config.rgbWeight(), config.chromaWeight(), config.colourWeights(), k, tone, Boolean.getBoolean("guard"), fmt(c.quarter()),
                     delta(f.full(), c.full()), delta(f.half(), c.half()), delta(f.quarter(), c.quarter()), r.startLoss(), r.loss(),
                     r.changes(), r.sweeps(), secs);
         }

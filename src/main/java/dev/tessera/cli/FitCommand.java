@@ -131,7 +131,8 @@ final class FitCommand implements Callable<Integer> {
         torch.manual_seed(seed);
         Vgg16 network = vgg == null ? null : VggFlag.open(vgg.toString());
         try {
-            MosaicLoss loss = network != null ? new PerceptualLoss(network) : decoder ? new ViewingLoss() : new SeenLoss();
+            SeenLossConfig seen = ImageFit.coloursAsClassicSees(SeenLossConfig.defaults(), a, classic.options().subcells());
+            MosaicLoss loss = network != null ? new PerceptualLoss(network) : decoder ? new ViewingLoss() : new SeenLoss(seen);
             err.println("tessera fit: " + grid.columns() + "x" + grid.rows() + " cells, " + set.count() + " templates ('"
                     + set.description() + "'), " + steps + " steps " + (decoder ? "of a decoder" : "on the logits") + "; "
                     + loss.describe() + (decoder || network == null ? "" : "; then a local search on the seen loss"));
@@ -156,7 +157,7 @@ final class FitCommand implements Callable<Integer> {
             } else {
                 boolean guarded = guard != null ? guard : ImageFit.defaultGuard(set);
                 ImageFit.Settings settings = new ImageFit.Settings(new LogitFit.Settings(steps, rate, 5),
-                        new LocalSearch.Settings(candidates, ImageFit.DEFAULT_SWEEPS, guarded), SeenLossConfig.defaults());
+                        new LocalSearch.Settings(candidates, ImageFit.DEFAULT_SWEEPS, guarded), seen);
                 ImageFit.Result r = ImageFit.run(image, grid, set, classic, network == null ? null : loss, settings,
                         p -> progress(err, p.step(), p.steps(), p.softLoss(), p.bestHardLoss(), p.beta()));
                 start = r.classic();

@@ -63,6 +63,7 @@ public final class SeenLoss implements MosaicLoss {
             Tensor colour = mse_loss(weightedOklab(level), t.get(3 * i));
             if (config.rgbWeight() > 0)
                 colour = colour.add(mse_loss(level.div(new Scalar(255.0)), t.get(3 * i + 1)), new Scalar(config.rgbWeight()));
+            colour = colour.mul(new Scalar(config.colourWeights().get(i)));
             Tensor term = colour;
             if (config.ssimWeight() > 0) {
                 Tensor structure = Ssim.mean(Oklab.luma(level), t.get(3 * i + 2)).neg().add(new Scalar(1.0));
@@ -97,6 +98,7 @@ public final class SeenLoss implements MosaicLoss {
     public String describe() {
         return "seen loss (weight-free, fit's default): Oklab (chroma ×" + config.chromaWeight() + ") + " + config.rgbWeight()
                 + "·sRGB MSE + " + config.ssimWeight() + "·(1 − SSIM on luma), on area averages at factors " + config.factors()
+                + (config.colourWeights().stream().allMatch(w -> w == 1) ? "" : " (colour weighted " + config.colourWeights() + ")")
                 + " (as DESIGN §6 measures), no viewing blur; for the paper's vgg16 perceptual loss supply a VGG16 weight file "
                 + "with --vgg FILE (torchvision/timm state dict as .pth or .safetensors)";
     }

@@ -9,11 +9,12 @@ import java.util.List;
  * where Oklab' is Oklab with a and b multiplied by chromaWeight; the terms are averaged over factors.
  *
  * @param factors area-downscale factors, each ≥ 1, distinct; each must divide the templates' analysis size
+ * @param colourWeights one per factor: the weight of that factor's colour term (the structure term is unweighted)
  * @param ssimWeight λ, the weight of the structure term
  * @param rgbWeight weight of the sRGB/255 MSE in the colour term
  * @param chromaWeight factor on Oklab's a and b before their squared differences
  */
-public record SeenLossConfig(List<Integer> factors, double ssimWeight, double rgbWeight, double chromaWeight) {
+public record SeenLossConfig(List<Integer> factors, List<Double> colourWeights, double ssimWeight, double rgbWeight, double chromaWeight) {
     /**
      * Factors 1, 2, 4: the three sizes DESIGN §6 judges a mosaic at (full, ½, ¼), by the same area
      * averaging. Chroma ×1.5 is classic's signature weight (settled against metapixel on
@@ -29,6 +30,11 @@ public record SeenLossConfig(List<Integer> factors, double ssimWeight, double rg
 
     public SeenLossConfig {
         factors = List.copyOf(factors);
+        colourWeights = List.copyOf(colourWeights);
+        if (colourWeights.size() != factors.size())
+            throw new IllegalArgumentException("seen loss: " + colourWeights.size() + " colour weights for " + factors.size() + " factors");
+        for (double w : colourWeights)
+            if (!(w >= 0) || Double.isInfinite(w)) throw new IllegalArgumentException("seen loss: colour weights must be finite and ≥ 0, got " + w);
         if (factors.isEmpty()) throw new IllegalArgumentException("seen loss: at least one area factor is needed");
         if (factors.stream().distinct().count() != factors.size())
             throw new IllegalArgumentException("seen loss: an area factor is listed twice in " + factors);
@@ -40,22 +46,27 @@ public record SeenLossConfig(List<Integer> factors, double ssimWeight, double rg
     }
 
     public static SeenLossConfig defaults() {
-        return new SeenLossConfig(DEFAULT_FACTORS, DEFAULT_SSIM_WEIGHT, DEFAULT_RGB_WEIGHT, DEFAULT_CHROMA_WEIGHT);
+        return new SeenLossConfig(DEFAULT_FACTORS, List.of(1.0, 1.0, 1.0), DEFAULT_SSIM_WEIGHT, DEFAULT_RGB_WEIGHT, DEFAULT_CHROMA_WEIGHT);
     }
 
     public SeenLossConfig withSsimWeight(double lambda) {
-        return new SeenLossConfig(factors, lambda, rgbWeight, chromaWeight);
+        return new SeenLossConfig(factors, colourWeights, lambda, rgbWeight, chromaWeight);
     }
 
     public SeenLossConfig withRgbWeight(double w) {
-        return new SeenLossConfig(factors, ssimWeight, w, chromaWeight);
+        return new SeenLossConfig(factors, colourWeights, ssimWeight, w, chromaWeight);
     }
 
     public SeenLossConfig withChromaWeight(double w) {
-        return new SeenLossConfig(factors, ssimWeight, rgbWeight, w);
+        return new SeenLossConfig(factors, colourWeights, ssimWeight, rgbWeight, w);
     }
 
+    /** These factors, each colour term at weight 1. */
     public SeenLossConfig withFactors(List<Integer> newFactors) {
-        return new SeenLossConfig(newFactors, ssimWeight, rgbWeight, chromaWeight);
+        return new SeenLossConfig(newFactors, java.util.Collections.nCopies(newFactors.size(), 1.0), ssimWeight, rgbWeight, chromaWeight);
+    }
+
+    public SeenLossConfig withColourWeights(List<Double> weights) {
+        return new SeenLossConfig(factors, weights, ssimWeight, rgbWeight, chromaWeight);
     }
 }

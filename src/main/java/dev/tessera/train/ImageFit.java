@@ -57,24 +57,41 @@ public final class ImageFit {
         // set cannot make, cost glyph fits 0.03–0.19 SSIM; bench/RESULTS.md, "weight-free loss").
         float[] planes = classic.target(image, grid, grid.columns() * a, grid.rows() * a);
         float[] templates = set.planes(a);
+        SeenLossConfig seen = coloursAsClassicSees(settings.seen(), a, classic.options().subcells());
         LogitFit.Result gradient;
         float[] distance;
         LocalSearch.Result search;
         try (PointerScope scope = new PointerScope()) {
             Tensor x = Tensor.create(planes, 1, 3, grid.rows() * a, grid.columns() * a);
             Tensor t = set.analysisTensor();
-            MosaicLoss loss = gradientLoss != null ? gradientLoss : new SeenLoss(settings.seen());
+            MosaicLoss loss = gradientLoss != null ? gradientLoss : new SeenLoss(seen);
             gradient = LogitFit.fit(x, t, startChoice, loss, settings.gradient(), progress);
             // No sweeps: the gradient phase's choice is the result (the procedure before the local search, for experiments).
             search = settings.search().maxSweeps() == 0
                     ? new LocalSearch.Result(gradient.choice(), Double.NaN, Double.NaN, 0, 0)
-                    : LocalSearch.run(planes, templates, set.count(), a, grid.rows(), grid.columns(), settings.seen(), startChoice,
+                    : LocalSearch.run(planes, templates, set.count(), a, grid.rows(), grid.columns(), seen, startChoice,
                             gradient.choice(), settings.search());
             distance = LogitFit.chosen(LogitFit.distances(x, t), search.choice());
         }
         IndexMap fitted = new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), search.choice(), distance, 0, null,
                 set.contentHash(), set.names());
         return new Result(start, fitted, gradient, search);
+    }
+
+    /**
+     * The loss with its colour terms kept only at area factors no finer than classic's sub-cells
+     * (f·k ≥ s for k sub-cells per side of an s-px cell); the structure terms stay at every factor.
+     * With pictures classic matches every pixel (k = 8 at 8-px cells), so every factor keeps its
+     * colour term. With glyphs it matches 2×2 sub-cells, because an 8-px glyph's one-pixel strokes
+     * resemble no picture region (ClassicOptions.defaultSubcells): compared pixel by pixel as well,
+     * glyph fits lost 0.49–0.59 dB at full size, on 7 glyphs; compared at 4×4 averages only, 0.09–0.38
+     * dB, for more SSIM (bench/RESULTS.md, "Fit on the loss as seen").
+     */
+    public static SeenLossConfig coloursAsClassicSees(SeenLossConfig config, int cellSize, int subcells) {
+        java.util.List<Double> weights = new java.util.ArrayList<>();
+        for (int i = 0; i < config.factors().size(); i++)
+            weights.add(config.factors().get(i) * subcells >= cellSize ? config.colourWeights().get(i) : 0.0);
+        return config.withColourWeights(weights);
     }
 
     /** The defaults of `tessera fit` for this set, with this many gradient steps at this rate. */

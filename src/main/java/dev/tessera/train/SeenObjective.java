@@ -80,7 +80,7 @@ final class SeenObjective {
             for (int k = 0; k < n; k++)
                 System.arraycopy(area(Arrays.copyOfRange(templates, k * 3 * s * s, (k + 1) * 3 * s * s), s, s, f), 0, tiles,
                         k * 3 * side * side, 3 * side * side);
-            colour[l] = colourTerms(t, lw, lh, tiles, side);
+            colour[l] = colourTerms(t, lw, lh, tiles, side, config.colourWeights().get(l));
             targetLevel[l] = t;
             templateLevel[l] = tiles;
             targetCieLab[l] = new double[3 * lw * lh];
@@ -299,7 +299,7 @@ final class SeenObjective {
     }
 
     /** Per (template, cell): Σ over the cell's level pixels of the colour difference, divided by 3·(level pixels). */
-    private double[] colourTerms(float[] target, int lw, int lh, float[] tiles, int side) {
+    private double[] colourTerms(float[] target, int lw, int lh, float[] tiles, int side, double weight) {
         int cells = rows * columns, area = side * side, plane = lw * lh;
         double[] targetLab = oklab(target, plane), tileLab = oklab(tiles, area);
         double cw = config.chromaWeight() * config.chromaWeight(), rgb = config.rgbWeight() / (255.0 * 255.0);
@@ -320,7 +320,7 @@ final class SeenObjective {
                             sum += rgb * d * d;
                         }
                     }
-                out[k * cells + c] = sum / norm;
+                out[k * cells + c] = weight * sum / norm;
             }
         });
         return out;

@@ -19,15 +19,16 @@ class SeenLossTest {
     void lossEqualsAHandAssembledCompositeOfAreaLevels() {
         long seed = freshSeed();
         try (PointerScope scope = new PointerScope()) {
-            SeenLossConfig config = new SeenLossConfig(List.of(1, 2), 0.3, 0.7, 2.0);
+            SeenLossConfig config = new SeenLossConfig(List.of(1, 2), List.of(1.0, 0.5), 0.3, 0.7, 2.0);
             SeenLoss loss = new SeenLoss(config);
             Tensor x = TestTensors.image(ScalarType.Double, 1, 3, 24, 24), y = TestTensors.image(ScalarType.Double, 1, 3, 24, 24);
             double expected = 0;
-            for (int f : config.factors()) {
+            for (int i = 0; i < 2; i++) {
+                int f = config.factors().get(i);
                 Tensor a = f == 1 ? y : avg_pool2d(y, f, f), b = f == 1 ? x : avg_pool2d(x, f, f);
                 Tensor w = Tensor.create(new double[] {1, 2, 2}).reshape(1, 3, 1, 1);
-                double colour = mse_loss(Oklab.fromSrgb255(a).mul(w), Oklab.fromSrgb255(b).mul(w)).item_double()
-                        + 0.7 * mse_loss(a.div(new Scalar(255.0)), b.div(new Scalar(255.0))).item_double();
+                double colour = config.colourWeights().get(i) * mse_loss(Oklab.fromSrgb255(a).mul(w), Oklab.fromSrgb255(b).mul(w)).item_double()
+                        + config.colourWeights().get(i) * 0.7 * mse_loss(a.div(new Scalar(255.0)), b.div(new Scalar(255.0))).item_double();
                 double structure = 1 - Ssim.mean(Oklab.luma(a), Oklab.luma(b)).item_double();
                 expected += (colour + 0.3 * structure) / 2;
             }

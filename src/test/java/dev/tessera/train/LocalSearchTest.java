@@ -62,7 +62,7 @@ class LocalSearchTest {
         SplittableRandom random = new SplittableRandom(seed);
         float[] target = picture(random, 1, ROWS * S, COLUMNS * S), templates = picture(random, N, S, S);
         int[] choice = randomChoice(random);
-        SeenLossConfig config = SeenLossConfig.defaults().withSsimWeight(0.3);
+        SeenLossConfig config = SeenLossConfig.defaults().withSsimWeight(0.3).withColourWeights(java.util.List.of(1.0, 0.5, 0.0));
         SeenObjective objective = new SeenObjective(target, templates, N, S, ROWS, COLUMNS, config, choice);
         SeenLoss loss = new SeenLoss(config);
         try (PointerScope scope = new PointerScope()) {
@@ -128,6 +128,14 @@ class LocalSearchTest {
         assertTrue(r.changes() > 0 && r.sweeps() < 50, "seed " + seed);
         for (int c = 0; c < start.length; c++)
             for (int k = 0; k < N; k++) assertTrue(check.delta(c, k) > -1e-12, "seed " + seed + ": cell " + c + " could still improve with " + k);
+    }
+
+    @Test
+    void coloursAreComparedOnlyAtFactorsNoFinerThanClassicsSubcells() {
+        SeenLossConfig glyphs = ImageFit.coloursAsClassicSees(SeenLossConfig.defaults(), 8, 2);
+        assertEquals(java.util.List.of(0.0, 0.0, 1.0), glyphs.colourWeights());
+        assertEquals(java.util.List.of(1.0, 1.0, 1.0), ImageFit.coloursAsClassicSees(SeenLossConfig.defaults(), 8, 8).colourWeights());
+        assertEquals(java.util.List.of(0.0, 1.0, 1.0), ImageFit.coloursAsClassicSees(SeenLossConfig.defaults(), 8, 4).colourWeights());
     }
 
     @Test
