@@ -23,8 +23,8 @@ final class SeenObjective {
     private static final double CBRT_EPS = 1e-6, CBRT_SHIFT = Math.cbrt(CBRT_EPS);
 
     private final SeenLossConfig config;
-    private final int rows, columns, n, size;
-    /** Per factor: the level's side lengths, the cell's side at that level, and whether SSIM fits. */
+    private final int rows, columns, n;
+    /** Per factor: the level's side lengths and the cell's side at that level. */
     private final int[] levelW, levelH, cellSide;
     /** Per factor: colour term of (template k, cell c) at [k * cells + c], already divided by the level's count. */
     private final double[][] colour;
@@ -50,7 +50,6 @@ final class SeenObjective {
         this.rows = rows;
         this.columns = columns;
         this.n = n;
-        this.size = s;
         int levels = config.factors().size(), cells = rows * columns, w = columns * s, h = rows * s;
         if (target.length != 3 * w * h) throw new IllegalArgumentException("target has " + target.length + " values for " + w + "×" + h);
         if (templates.length != n * 3 * s * s) throw new IllegalArgumentException("templates have " + templates.length + " values");
