@@ -4,21 +4,24 @@ import java.util.Arrays;
 
 /**
  * Iterated conditional modes on a hard mosaic: visit every cell in turn, try its few most likely
- * templates (nearest by the loss's own colour term, plus the start's), and take the one that lowers
- * the loss of the whole hard mosaic most, if any does; repeat until a sweep changes nothing. It
- * optimises the argmax mosaic that is rendered, where the gradient phase optimises a soft blend of
- * templates that is not. Every accepted change lowers the loss, so the result is never worse than
- * the start; a final evaluation from scratch keeps the start if rounding says otherwise.
+ * templates (nearest by the loss's own colour term, a proposal such as the gradient phase's choice,
+ * and the start's), and take the one that lowers the {@link dev.tessera.model.SeenLoss} of the whole
+ * hard mosaic most, if any does; repeat until a sweep changes nothing. It optimises the argmax
+ * mosaic that is rendered, where the gradient phase optimises a soft blend of templates that is
+ * not. Every accepted change lowers the loss, so the result is never worse than the start; a final
+ * evaluation from scratch keeps the start if rounding says otherwise. Guarded, a change is also
+ * refused if it would leave any DESIGN §6 figure worse than at the start.
  */
 public final class LocalSearch {
     /**
      * @param candidates templates tried per cell (nearest by colour; the current one is always kept)
      * @param maxSweeps passes over all cells at most
+     * @param guard refuse changes that would leave any DESIGN §6 figure worse than the start's
      */
     public record Settings(int candidates, int maxSweeps, boolean guard) {
         public Settings {
             if (candidates < 1) throw new IllegalArgumentException("--candidates must be >= 1, got " + candidates);
-            if (maxSweeps < 0) throw new IllegalArgumentException("--sweeps must be >= 0, got " + maxSweeps);
+            if (maxSweeps < 0) throw new IllegalArgumentException("local search sweeps must be >= 0, got " + maxSweeps);
         }
     }
 
