@@ -48,7 +48,8 @@ import picocli.CommandLine.Parameters;
                 + "is kept); then a local search on the hard mosaic tries, cell by cell, the --candidates templates nearest by colour "
                 + "and the gradient phase's choice, and keeps a change when it lowers the seen loss (Oklab + sRGB + SSIM on area "
                 + "averages at full, 1/2 and 1/4 size, as the quality figures are measured) and, with --guard (the default with "
-                + "picture sets), leaves none of the quality figures worse than classic's. --method decoder: a fresh decoder on the encoder's features of this "
+                + "picture sets), leaves none of the quality figures worse than classic's. --method decoder: a fresh decoder on the "
+                + "encoder's features of this "
                 + "image is trained on the viewing loss (the method's blur), after imitating classic (--warm-start). "
                 + "Writes OUTDIR/NAME.png and NAME.json (the index map) and prints the quality figures of classic and fit."},
         footer = {"", "Exit codes: 0 written, 2 usage, 3 bad input, 4 I/O failure."})

@@ -119,7 +119,8 @@ public final class SeenLoss implements MosaicLoss {
         if (image.dim() != 4) return; // LossTarget.capture reports the shape
         for (int f : config.factors()) {
             if (image.size(2) % f != 0 || image.size(3) % f != 0)
-                throw new IllegalArgumentException("image " + image.size(2) + "×" + image.size(3) + " is not a multiple of the area factor "
+                throw new IllegalArgumentException("image " + image.size(2) + "×" + image.size(3)
+                        + " is not a multiple of the area factor "
                         + f + ": crop it to whole cells");
             if (config.ssimWeight() > 0 && (image.size(2) / f < Ssim.WINDOW || image.size(3) / f < Ssim.WINDOW))
                 throw new IllegalArgumentException("image " + image.size(2) + "×" + image.size(3) + " is " + image.size(2) / f + "×"

@@ -34,7 +34,8 @@ public record SeenLossConfig(List<Integer> factors, List<Double> colourWeights, 
         if (colourWeights.size() != factors.size())
             throw new IllegalArgumentException("seen loss: " + colourWeights.size() + " colour weights for " + factors.size() + " factors");
         for (double w : colourWeights)
-            if (!(w >= 0) || Double.isInfinite(w)) throw new IllegalArgumentException("seen loss: colour weights must be finite and ≥ 0, got " + w);
+            if (!(w >= 0) || Double.isInfinite(w))
+                throw new IllegalArgumentException("seen loss: colour weights must be finite and ≥ 0, got " + w);
         if (factors.isEmpty()) throw new IllegalArgumentException("seen loss: at least one area factor is needed");
         if (factors.stream().distinct().count() != factors.size())
             throw new IllegalArgumentException("seen loss: an area factor is listed twice in " + factors);

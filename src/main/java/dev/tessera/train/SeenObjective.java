@@ -159,9 +159,7 @@ final class SeenObjective {
         double d = 0;
         for (int l = 0; l < colour.length; l++) d += colour[l][k * choice.length + c] - colour[l][current * choice.length + c];
         if (ssimBefore != null) {
-            place(c, k);
-            double[] after = ssimAround(c);
-            place(c, current);
+            double[] after = ssimAround(c, k);
             for (int l = 0; l < after.length; l++) {
                 d -= config.ssimWeight() * (after[l] - ssimBefore[l]);
                 if (ssimChange != null) ssimChange[l] = after[l] - ssimBefore[l];
@@ -173,6 +171,20 @@ final class SeenObjective {
     /** Per level: the current SSIM map's sum over the window positions cell {@code c} reaches, over the map's size. */
     double[] ssimNear(int c) {
         return ssimAround(c);
+    }
+
+    /** How many cells away a cell's template can still change another cell's SSIM windows: ⌈10 / cell side⌉ at the finest level that has SSIM. */
+    int reachInCells() {
+        int reach = 0;
+        for (int l = 0; l < colour.length; l++) reach = Math.max(reach, (WINDOW - 1 + cellSide[l] - 1) / cellSide[l]);
+        return reach;
+    }
+
+    /** Marks cell {@code c} and every cell within {@code reach} cells of it (a square) in {@code marks}. */
+    void markNeighbours(int c, int reach, boolean[] marks) {
+        int r = c / columns, col = c % columns;
+        for (int y = Math.max(0, r - reach); y <= Math.min(rows - 1, r + reach); y++)
+            for (int x = Math.max(0, col - reach); x <= Math.min(columns - 1, col + reach); x++) marks[y * columns + x] = true;
     }
 
     double ssimWeight() {
@@ -233,6 +245,14 @@ final class SeenObjective {
 
     /** Per factor: (SSIM map sum over the window positions cell c reaches) / the map's size. */
     private double[] ssimAround(int c) {
+        return ssimAround(c, choice[c]);
+    }
+
+    /**
+     * As {@link #ssimAround(int)} with template {@code k} in cell {@code c}; reads the mosaic and
+     * writes nothing shared, so the templates a cell tries can be scored side by side.
+     */
+    private double[] ssimAround(int c, int k) {
         int r = c / columns, col = c % columns;
         double[] out = new double[colour.length];
         for (int l = 0; l < colour.length; l++) {
@@ -240,21 +260,30 @@ final class SeenObjective {
             int side = cellSide[l], hv = levelH[l] - WINDOW + 1, wv = levelW[l] - WINDOW + 1;
             int u0 = Math.max(0, r * side - WINDOW + 1), u1 = Math.min(hv - 1, r * side + side - 1);
             int v0 = Math.max(0, col * side - WINDOW + 1), v1 = Math.min(wv - 1, col * side + side - 1);
-            out[l] = ssimSum(l, u0, u1, v0, v1) / ((double) hv * wv);
+            out[l] = ssimSum(l, u0, u1, v0, v1, r * side, col * side, k) / ((double) hv * wv);
         }
         return out;
     }
 
     /** Σ of the SSIM map over valid positions [u0, u1] × [v0, v1] of level l. */
     private double ssimSum(int l, int u0, int u1, int v0, int v1) {
-        int lw = levelW[l], wv = lw - WINDOW + 1, pw = v1 - v0 + 1;
+        return ssimSum(l, u0, u1, v0, v1, -1, -1, -1);
+    }
+
+    /**
+     * As {@link #ssimSum(int, int, int, int, int)} with template {@code k}'s luma in the cell whose
+     * block at level l starts at row y0, column x0 (k < 0: the mosaic as it is).
+     */
+    private double ssimSum(int l, int u0, int u1, int v0, int v1, int y0, int x0, int k) {
+        int lw = levelW[l], wv = lw - WINDOW + 1, pw = v1 - v0 + 1, side = cellSide[l];
+        double[] tile = templateLuma[l];
         double[] x = mosaicLuma[l], y = targetLuma[l];
         int ph = u1 - u0 + WINDOW, cols = v1 - v0 + WINDOW;
         double[] xx = new double[ph * cols], xy = new double[ph * cols], xs = new double[ph * cols];
         for (int i = 0; i < ph; i++)
             for (int j = 0; j < cols; j++) {
-                int p = (u0 + i) * lw + v0 + j;
-                double a = x[p];
+                int p = (u0 + i) * lw + v0 + j, dy = u0 + i - y0, dx = v0 + j - x0;
+                double a = k >= 0 && dy >= 0 && dy < side && dx >= 0 && dx < side ? tile[(k * side + dy) * side + dx] : x[p];
                 xs[i * cols + j] = a;
                 xx[i * cols + j] = a * a;
                 xy[i * cols + j] = a * y[p];

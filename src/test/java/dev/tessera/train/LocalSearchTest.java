@@ -121,13 +121,15 @@ class LocalSearchTest {
         float[] target = picture(random, 1, ROWS * S, COLUMNS * S), templates = picture(random, N, S, S);
         int[] start = randomChoice(random);
         SeenLossConfig config = SeenLossConfig.defaults().withSsimWeight(0.3);
-        LocalSearch.Result r = LocalSearch.run(target, templates, N, S, ROWS, COLUMNS, config, start, null, new LocalSearch.Settings(N, 50, false));
+        LocalSearch.Result r = LocalSearch.run(target, templates, N, S, ROWS, COLUMNS, config, start, null,
+                new LocalSearch.Settings(N, 50, false));
         SeenObjective check = new SeenObjective(target, templates, N, S, ROWS, COLUMNS, config, r.choice());
         assertEquals(check.total(), r.loss(), 1e-12, "seed " + seed);
         assertTrue(r.loss() < r.startLoss(), "a random start is improvable; seed " + seed);
         assertTrue(r.changes() > 0 && r.sweeps() < 50, "seed " + seed);
         for (int c = 0; c < start.length; c++)
-            for (int k = 0; k < N; k++) assertTrue(check.delta(c, k) > -1e-12, "seed " + seed + ": cell " + c + " could still improve with " + k);
+            for (int k = 0; k < N; k++)
+                assertTrue(check.delta(c, k) > -1e-12, "seed " + seed + ": cell " + c + " could still improve with " + k);
     }
 
     @Test
