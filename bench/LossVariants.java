@@ -11,6 +11,9 @@ import dev.tessera.model.ViewingLossConfig;
 import dev.tessera.render.IndexMap;
 import dev.tessera.render.MosaicRenderer;
 import dev.tessera.templates.TemplateSet;
+import dev.tessera.model.SeenLossConfig;
+import dev.tessera.train.ImageFit;
+import dev.tessera.train.LocalSearch;
 import dev.tessera.train.LogitFit;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
@@ -20,8 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -47,7 +48,7 @@ public class LossVariants {
         if (which.contains("tiles")) sets.put("photo tiles", photos);
         Map<String, ViewingLossConfig> variants = new LinkedHashMap<>();
         ViewingLossConfig d = ViewingLossConfig.defaults();
-        variants.put("default: scales 0,1,2, λ 0.005", d);
+        variants.put("viewing loss default: scales 0,1,2, λ 0.02", d);
         variants.put("λ 0 (Oklab MSE only)", d.withSsimWeight(0));
         variants.put("λ 0.002", d.withSsimWeight(0.002));
         variants.put("λ 0.02", d.withSsimWeight(0.02));
@@ -57,11 +58,13 @@ public class LossVariants {
         variants.put("+ sRGB MSE ×1", d.withRgbWeight(1));
         variants.put("no viewing blur, + sRGB MSE ×1", d.withoutViewingBlur().withRgbWeight(1));
         variants.put("λ 0.05", d.withSsimWeight(0.05));
+        variants.put("seen loss (fit's default since the local search)", null);
         String only = System.getProperty("variants");  // e.g. -Dvariants=6,7,8 (0-based rows above)
         if (only != null) {
             List<String> keys = new ArrayList<>(variants.keySet());
             Map<String, ViewingLossConfig> chosen = new LinkedHashMap<>();
             for (String i : only.split(",")) chosen.put(keys.get(Integer.parseInt(i.trim())), variants.get(keys.get(Integer.parseInt(i.trim()))));
+            // (a null config is the seen loss)
             variants = chosen;
         }
         // One LibTorch thread: several runs go side by side, and OpenMP threads waiting at barriers on a
@@ -87,23 +90,17 @@ public class LossVariants {
     private static String[] fitAndMeasure(BufferedImage image, TemplateSet set, ViewingLossConfig config, int steps) {
         int cell = 8, a = set.analysisSize();
         CellGrid grid = CellGrid.ofCellSize(image.getWidth(), image.getHeight(), cell);
-        ClassicMatcher classic = new ClassicMatcher(set, ClassicOptions.defaults(ClassicOptions.defaultSubcells(set, cell), set.isGlyphSet()));
-        IndexMap start = classic.match(image, grid).map();
-        int[] startChoice = new int[start.cells()];
-        for (int i = 0; i < startChoice.length; i++) startChoice[i] = start.template(i);
+        // -Dtone=true|false overrides classic's default (on for glyphs); -Dsweeps=N adds `fit`'s local search (default 0: the
+        // gradient phase alone, as these tables were first measured).
+        boolean tone = Boolean.parseBoolean(System.getProperty("tone", Boolean.toString(set.isGlyphSet())));
+        ClassicMatcher classic = new ClassicMatcher(set, ClassicOptions.defaults(ClassicOptions.defaultSubcells(set, cell), tone));
         torch.manual_seed(0);
-        LogitFit.Result result;
-        try (PointerScope scope = new PointerScope()) {
-            // What classic aims at (tone-mapped for glyphs), as `tessera fit` does; -Dtarget=original for the original.
-            float[] planes = "original".equals(System.getProperty("target"))
-                    ? Resampler.resize(image, new Rectangle(image.getWidth(), image.getHeight()), set.background(), grid.columns() * a,
-                            grid.rows() * a)
-                    : classic.target(image, grid, grid.columns() * a, grid.rows() * a);
-            Tensor x = Tensor.create(planes, 1, 3, grid.rows() * a, grid.columns() * a);
-            result = LogitFit.fit(x, set.analysisTensor(), startChoice, new ViewingLoss(config), new LogitFit.Settings(steps, 0.05, 5), p -> {});
-        }
-        IndexMap fitted = new IndexMap(grid.columns(), grid.rows(), cell, result.choice(), result.distance(), 0, null, set.contentHash(),
-                set.names());
+        ImageFit.Settings settings = new ImageFit.Settings(new LogitFit.Settings(steps, 0.05, 5),
+                new LocalSearch.Settings(ImageFit.DEFAULT_CANDIDATES, Integer.getInteger("sweeps", 0),
+                        Boolean.parseBoolean(System.getProperty("guard", Boolean.toString(ImageFit.defaultGuard(set))))),
+                SeenLossConfig.defaults());
+        ImageFit.Result result = ImageFit.run(image, grid, set, classic, config == null ? null : new ViewingLoss(config), settings, p -> {});
+        IndexMap start = result.classic(), fitted = result.fitted();
         MosaicRenderer renderer = new MosaicRenderer(set, cell);
         QualityReport c = MosaicQuality.measure(image, renderer.image(start));
         QualityReport f = MosaicQuality.measure(image, renderer.image(fitted));

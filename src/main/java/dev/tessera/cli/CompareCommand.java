@@ -7,11 +7,10 @@ import dev.tessera.eval.CompareEntry;
 import dev.tessera.eval.CompareReport;
 import dev.tessera.eval.MosaicQuality;
 import dev.tessera.image.Images;
-import dev.tessera.model.ViewingLoss;
 import dev.tessera.render.IndexMap;
 import dev.tessera.render.MosaicRenderer;
 import dev.tessera.templates.TemplateSet;
-import dev.tessera.train.LogitFit;
+import dev.tessera.train.ImageFit;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -24,8 +23,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Tensor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,8 +57,6 @@ final class CompareCommand implements Callable<Integer> {
 
     /** Minimum distance of the classic-d5 variant: no template twice within 5 cells, the README's print example. */
     private static final int D5_MIN_DISTANCE = 5;
-    /** The argmax mosaic is scored every this many steps, as `tessera fit` scores it. */
-    private static final int HARD_EVERY = 5;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -100,8 +95,7 @@ final class CompareCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--modes learned needs --model FILE, a checkpoint from `tessera train`");
         if (!chosen.contains(Mode.LEARNED) && (model != null || vgg != null))
             throw new CommandLine.ParameterException(spec.commandLine(), "--model and --vgg are for the learned mode: add learned to --modes");
-        LogitFit.Settings fitSettings = new LogitFit.Settings(steps, Double.parseDouble(FitCommand.DEFAULT_LR), HARD_EVERY);
-        BufferedImage image = Images.read(input);
+                BufferedImage image = Images.read(input);
         TemplateSet set = templates.load(err);
         CellGrid grid = CellGrid.ofCellSize(image.getWidth(), image.getHeight(), cell);
         if (grid.cropped()) err.println("tessera compare: " + grid.describeCrop());
@@ -109,6 +103,7 @@ final class CompareCommand implements Callable<Integer> {
                 ? image.getSubimage(grid.region().x, grid.region().y, grid.region().width, grid.region().height) : image;
         int subcells = ClassicOptions.defaultSubcells(set, cell);
         boolean toneMap = set.isGlyphSet();
+        ImageFit.Settings fitSettings = ImageFit.defaults(set, steps, Double.parseDouble(FitCommand.DEFAULT_LR));
         try (LearnedModel learned = model == null ? null : LearnedModel.open(spec.commandLine(), model, vgg, set)) {
             Files.createDirectories(output);
             return compare(chosen, image, target, grid, set, subcells, toneMap, fitSettings, learned, out, err);
@@ -116,7 +111,7 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     private int compare(List<Mode> chosen, BufferedImage image, BufferedImage target, CellGrid grid, TemplateSet set, int subcells,
-            boolean toneMap, LogitFit.Settings fitSettings, LearnedModel learned, PrintWriter out, PrintWriter err) {
+            boolean toneMap, ImageFit.Settings fitSettings, LearnedModel learned, PrintWriter out, PrintWriter err) {
         MosaicRenderer renderer = new MosaicRenderer(set, grid.cellSize());
         List<CompareEntry> entries = new ArrayList<>();
         for (Mode mode : chosen) {
@@ -168,28 +163,15 @@ final class CompareCommand implements Callable<Integer> {
         return new Made(match.map(), matcher + (match.notes().isEmpty() ? "" : " [" + match.notes() + "]"));
     }
 
-    /** Fit as `tessera fit` runs it (viewing loss, its default rate), started from classic's solution, which is part of its time. */
+    /** Fit as `tessera fit` runs it (its default loss, rate and local search), started from classic's solution, which is part of its time. */
     private static Made fit(BufferedImage image, CellGrid grid, TemplateSet set, ClassicOptions start,
-            LogitFit.Settings settings, PrintWriter err) {
-        ClassicMatcher matcher = new ClassicMatcher(set, start);
-        IndexMap classic = matcher.match(image, grid).map();
-        int[] startChoice = new int[classic.cells()];
-        for (int i = 0; i < startChoice.length; i++) startChoice[i] = classic.template(i);
-        int a = set.analysisSize();
-        LogitFit.Result result;
-        try (PointerScope scope = new PointerScope()) {
-            // The loss sees each cell at the templates' analysis size, and the picture classic aims at (as `tessera fit`).
-            float[] planes = matcher.target(image, grid, grid.columns() * a, grid.rows() * a);
-            Tensor x = Tensor.create(planes, 1, 3, grid.rows() * a, grid.columns() * a);
-            result = LogitFit.fit(x, set.analysisTensor(), startChoice, new ViewingLoss(), settings, p -> {
-                err.printf(Locale.ROOT, "\rfit step %d/%d  loss %.6g  best hard %.6g   ", p.step(), p.steps(), p.softLoss(), p.bestHardLoss());
-                err.flush();
-            });
-        }
-        if (settings.steps() > 0) err.println();
-        IndexMap map = new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), result.choice(), result.distance(), 0, null,
-                set.contentHash(), set.names());
-        return new Made(map, String.format(Locale.ROOT, "logit fit, %d steps from classic: viewing loss %.6g -> %.6g, %d of %d cells changed",
-                settings.steps(), result.startLoss(), result.bestLoss(), result.changedCells(), map.cells()));
+            ImageFit.Settings settings, PrintWriter err) {
+        ImageFit.Result result = ImageFit.run(image, grid, set, new ClassicMatcher(set, start), null, settings, p -> {
+            err.printf(Locale.ROOT, "\rfit step %d/%d  loss %.6g  best hard %.6g   ", p.step(), p.steps(), p.softLoss(), p.bestHardLoss());
+            err.flush();
+        });
+        if (settings.gradient().steps() > 0) err.println();
+        return new Made(result.fitted(), String.format(Locale.ROOT, "logit fit, %d steps from classic, then a local search: %s",
+                settings.gradient().steps(), FitCommand.summary(result, settings.search().guard()).replaceFirst("^fit: ", "")));
     }
 }

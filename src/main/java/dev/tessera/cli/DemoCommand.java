@@ -71,12 +71,12 @@ final class DemoCommand implements Callable<Integer> {
         out.flush();
         if (Math.min(picture.getWidth(), picture.getHeight()) < MIN_COMPARE_SIDE) {
             out.printf("%nclassic against fit skipped: the picture is %dx%d; it needs %d px a side (16x16 tiles of 8 px or more "
-                    + "cut from it, and the viewing loss's three scales)%n", picture.getWidth(), picture.getHeight(), MIN_COMPARE_SIDE);
+                    + "cut from it, and the fit's loss at 1/4 size)%n", picture.getWidth(), picture.getHeight(), MIN_COMPARE_SIDE);
             return 0;
         }
         out.println();
-        out.println("fit optimises the choice per cell on " + new dev.tessera.model.ViewingLoss().describe()
-                + " (e.g. tessera fit PICTURE --vgg vgg16.pth); no encoder is involved.");
+        out.println("fit optimises the choice per cell on the " + new dev.tessera.model.SeenLoss().describe()
+                + " (e.g. tessera fit PICTURE --vgg vgg16.pth), then searches cell by cell on the hard mosaic; no encoder is involved.");
         // Classic and fit side by side, with the glyphs and with a colour set (the picture's own
         // 16×16 tiles, so nothing needs fetching): `tessera compare`'s report for each.
         for (String[] set : new String[][] {{"glyphs", "--templates", "glyphs"},

@@ -13,11 +13,15 @@ import dev.tessera.model.MosaicLoss;
 import dev.tessera.model.PerceptualLoss;
 import dev.tessera.model.PixelEncoder;
 import dev.tessera.model.Vgg16;
+import dev.tessera.model.SeenLoss;
+import dev.tessera.model.SeenLossConfig;
 import dev.tessera.model.ViewingLoss;
 import dev.tessera.render.IndexMap;
 import dev.tessera.render.MosaicRenderer;
 import dev.tessera.templates.TemplateSet;
 import dev.tessera.train.DecoderFit;
+import dev.tessera.train.ImageFit;
+import dev.tessera.train.LocalSearch;
 import dev.tessera.train.LogitFit;
 import dev.tessera.train.MosaicStep;
 import java.awt.image.BufferedImage;
@@ -37,14 +41,18 @@ import picocli.CommandLine;
 
 /**
  * {@code tessera fit}: the choice for one image alone, by direct optimisation of per-cell logits
- * started from classic, or by a fresh decoder trained on that image (optionally warm-started by
- * imitating classic).
+ * started from classic and a guarded local search ({@link ImageFit}), or by a fresh decoder trained
+ * on that image (optionally warm-started by imitating classic).
  */
 @Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Optimise the template choice for one image alone. --method logits: per-cell logits, started from the "
-                + "classic solution, are optimised on the viewing loss of the soft mosaic while the softmax sharpens; the best hard "
-                + "(argmax) mosaic seen is kept, so the result is never worse than classic on the loss. --method decoder: a fresh "
-                + "decoder on the encoder's features of this image is trained the same way, after imitating classic (--warm-start). "
+        description = {"Optimise the template choice for one image alone. --method logits (default): per-cell logits, started from the "
+                + "classic solution, are optimised by gradient on the soft mosaic while the softmax sharpens (the best hard mosaic seen "
+                + "is kept); then a local search on the hard mosaic tries, cell by cell, the --candidates templates nearest by colour "
+                + "and the gradient phase's choice, and keeps a change when it lowers the seen loss (Oklab + sRGB + SSIM on area "
+                + "averages at full, 1/2 and 1/4 size, as the quality figures are measured) and, with --guard (the default with "
+                + "picture sets), leaves none of the quality figures worse than classic's. --method decoder: a fresh decoder on the "
+                + "encoder's features of this "
+                + "image is trained on the viewing loss (the method's blur), after imitating classic (--warm-start). "
                 + "Writes OUTDIR/NAME.png and NAME.json (the index map) and prints the quality figures of classic and fit."},
         footer = {"", "Exit codes: 0 written, 2 usage, 3 bad input, 4 I/O failure."})
 final class FitCommand implements Callable<Integer> {
@@ -66,7 +74,8 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--cell", paramLabel = "PX", defaultValue = "8", description = "Source pixels per cell side (default: ${DEFAULT-VALUE}).")
     int cell;
 
-    @Option(names = "--steps", paramLabel = "N", defaultValue = "300", description = "Optimisation steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "300",
+            description = "Gradient steps (default: ${DEFAULT-VALUE}; with logits, 0 leaves the local search alone).")
     int steps;
 
     @Option(names = "--method", paramLabel = "logits|decoder", defaultValue = "logits",
@@ -76,6 +85,18 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "RATE",
             description = "Adam's learning rate (default: " + DEFAULT_LR + " on the logits, " + DecoderFit.DEFAULT_RATE + " on a decoder).")
     Double lr;
+
+    @Option(names = "--candidates", paramLabel = "K", defaultValue = "" + ImageFit.DEFAULT_CANDIDATES,
+            description = "Logits: templates the local search tries per cell, nearest by colour, besides the gradient phase's choice "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int candidates;
+
+    @Option(names = "--guard", negatable = true,
+            description = "Logits: the local search takes no change that would make any DESIGN §6 figure (PSNR over RGB, SSIM on luma, "
+                    + "mean CIEDE2000, at full, 1/2 and 1/4 size, against the picture fit aims at) worse than classic's; "
+                    + "--no-guard: the seen loss alone decides (default: on for sets of pictures, off for glyph sets, which cannot "
+                    + "make the picture's colours and gain structure by giving up a little of them).")
+    Boolean guard;
 
     @Mixin
     WarmStartOptions warmStart;
@@ -90,7 +111,7 @@ final class FitCommand implements Callable<Integer> {
 
     @Option(names = "--vgg", paramLabel = "FILE",
             description = "A VGG16 weight file (torchvision state dict, .pth or .safetensors): use the paper's vgg16 perceptual loss "
-                    + "instead of the weight-free viewing loss, and, with --method decoder, that network as the encoder (without "
+                    + "instead of the weight-free loss (for the logits' gradient phase; the local search stays on the seen loss), and, with --method decoder, that network as the encoder (without "
                     + "--vgg the decoder's encoder is the pixel encoder). 'seeded' uses a deterministic random VGG16 (tests and "
                     + "experiments only: it judges mosaics far worse than plain colour matching).")
     Path vgg;
@@ -111,26 +132,24 @@ final class FitCommand implements Callable<Integer> {
                 ? image.getSubimage(grid.region().x, grid.region().y, grid.region().width, grid.region().height) : image;
         ClassicMatcher classic = new ClassicMatcher(set, ClassicOptions.defaults(ClassicOptions.defaultSubcells(set, cell),
                 toneMap != null ? toneMap : set.isGlyphSet()));
-        IndexMap start = classic.match(image, grid).map();
-        int[] startChoice = new int[start.cells()];
-        for (int i = 0; i < startChoice.length; i++) startChoice[i] = start.template(i);
-
         torch.manual_seed(seed);
         Vgg16 network = vgg == null ? null : VggFlag.open(vgg.toString());
         try {
-            MosaicLoss loss = network == null ? new ViewingLoss() : new PerceptualLoss(network);
+            SeenLossConfig seen = ImageFit.coloursAsClassicSees(SeenLossConfig.defaults(), a, classic.options().subcells());
+            MosaicLoss loss = network != null ? new PerceptualLoss(network) : decoder ? new ViewingLoss() : new SeenLoss(seen);
             err.println("tessera fit: " + grid.columns() + "x" + grid.rows() + " cells, " + set.count() + " templates ('"
                     + set.description() + "'), " + steps + " steps " + (decoder ? "of a decoder" : "on the logits") + "; "
-                    + loss.describe());
-            IndexMap fitted;
+                    + loss.describe() + (decoder || network == null ? "" : "; then a local search on the seen loss"));
+            IndexMap start, fitted;
             String summary;
-            try (PointerScope scope = new PointerScope()) {
-                // The loss sees each cell at the templates' analysis size, and the picture classic aims at:
-                // tone-mapped when classic's is (measured: aiming at the original's blacks, which a glyph
-                // set cannot make, cost glyph fits 0.03–0.19 SSIM; bench/RESULTS.md, "weight-free loss").
-                float[] planes = classic.target(image, grid, grid.columns() * a, grid.rows() * a);
-                Tensor x = Tensor.create(planes, 1, 3, grid.rows() * a, grid.columns() * a);
-                if (decoder) {
+            if (decoder) {
+                start = classic.match(image, grid).map();
+                int[] startChoice = new int[start.cells()];
+                for (int i = 0; i < startChoice.length; i++) startChoice[i] = start.template(i);
+                try (PointerScope scope = new PointerScope()) {
+                    // The loss sees each cell at the templates' analysis size, and the picture classic aims at.
+                    float[] planes = classic.target(image, grid, grid.columns() * a, grid.rows() * a);
+                    Tensor x = Tensor.create(planes, 1, 3, grid.rows() * a, grid.columns() * a);
                     DecoderFit.Result r = fitDecoder(network, x, set, startChoice, loss, rate, err);
                     fitted = new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), r.choice(), r.distance(), 0, null,
                             set.contentHash(), set.names());
@@ -138,14 +157,16 @@ final class FitCommand implements Callable<Integer> {
                             + "%.6g after the warm start, %.1f%% of cells classic's; %.6g after the last step), %d of %d cells differ "
                             + "from classic", r.classicLoss(), r.bestLoss(), r.bestStep(), r.warmLoss(), 100 * r.warmAgreement(),
                             r.lastLoss(), r.changedCells(), r.choice().length);
-                } else {
-                    LogitFit.Result r = LogitFit.fit(x, set.analysisTensor(), startChoice, loss, new LogitFit.Settings(steps, rate, 5),
-                            p -> progress(err, p.step(), p.steps(), p.softLoss(), p.bestHardLoss(), p.beta()));
-                    fitted = new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), r.choice(), r.distance(), 0, null,
-                            set.contentHash(), set.names());
-                    summary = String.format(Locale.ROOT, "fit: loss %.6g -> %.6g (classic start -> best hard mosaic, seen after step %d), "
-                            + "%d of %d cells changed", r.startLoss(), r.bestLoss(), r.bestStep(), r.changedCells(), r.choice().length);
                 }
+            } else {
+                boolean guarded = guard != null ? guard : ImageFit.defaultGuard(set);
+                ImageFit.Settings settings = new ImageFit.Settings(new LogitFit.Settings(steps, rate, 5),
+                        new LocalSearch.Settings(candidates, ImageFit.DEFAULT_SWEEPS, guarded), seen);
+                ImageFit.Result r = ImageFit.run(image, grid, set, classic, network == null ? null : loss, settings,
+                        p -> progress(err, p.step(), p.steps(), p.softLoss(), p.bestHardLoss(), p.beta()));
+                start = r.classic();
+                fitted = r.fitted();
+                summary = summary(r, guarded);
             }
             err.println();
             String stem = Batch.stem(input);
@@ -187,6 +208,18 @@ final class FitCommand implements Callable<Integer> {
         } finally {
             if (encoder != network) encoder.close();
         }
+    }
+
+    /** What the two phases did, on one line. */
+    static String summary(ImageFit.Result r, boolean guard) {
+        int changed = 0, cells = r.fitted().cells();
+        for (int i = 0; i < cells; i++) if (r.fitted().template(i) != r.classic().template(i)) changed++;
+        LogitFit.Result g = r.gradient();
+        LocalSearch.Result s = r.search();
+        return String.format(Locale.ROOT, "fit: gradient phase loss %.6g -> %.6g (best hard mosaic after step %d); local search on the "
+                + "seen loss %.6g -> %.6g (%d changes in %d sweeps%s); %d of %d cells differ from classic", g.startLoss(), g.bestLoss(),
+                g.bestStep(), s.startLoss(), s.loss(), s.changes(), s.sweeps(),
+                guard ? ", none allowed to make a DESIGN §6 figure worse than classic's" : ", unguarded", changed, cells);
     }
 
     private static void progress(PrintWriter err, int step, int steps, double soft, double bestHard, double beta) {

@@ -162,6 +162,7 @@ public final class LogitFit {
         return Tensor.create(logits, 1, n, h, w);
     }
 
+    /** Each cell's distance (as {@link #distances}) to its chosen template. */
     static float[] chosen(Tensor distances, int[] choice) {
         int cells = choice.length;
         float[] d = new float[(int) distances.numel()];

@@ -34,10 +34,11 @@ class FitCommandTest {
         TesseraCommandTest.Run r = TesseraCommandTest.run("fit", image.toString(), "--grid", tiles.toString(), "--grid-tiles", "3x3",
                 "-o", out.toString(), "--steps", "30", "--lr", "0.1");
         assertEquals(0, r.exit(), r.err());
-        Matcher m = Pattern.compile("fit: loss (\\S+) -> (\\S+) ").matcher(r.out());
+        Matcher m = Pattern.compile("gradient phase loss (\\S+) -> (\\S+) .*local search on the seen loss (\\S+) -> (\\S+) ").matcher(r.out());
         assertTrue(m.find(), r.out());
-        double classic = Double.parseDouble(m.group(1)), fit = Double.parseDouble(m.group(2));
-        assertTrue(fit <= classic, "fit " + fit + " vs classic " + classic);
+        assertTrue(Double.parseDouble(m.group(2)) <= Double.parseDouble(m.group(1)), r.out());
+        assertTrue(Double.parseDouble(m.group(4)) <= Double.parseDouble(m.group(3)), r.out());
+        assertTrue(r.out().contains("none allowed to make a DESIGN §6 figure worse"), "guarded by default with a picture set: " + r.out());
         assertTrue(r.out().contains("classic:") && r.out().contains("fit:") && r.out().contains("CIEDE2000"), r.out());
         assertTrue(r.err().contains("fit step 30/30"), r.err());
         BufferedImage mosaic = Images.read(out.resolve("photo.png"));
@@ -47,6 +48,32 @@ class FitCommandTest {
         assertEquals(8, map.columns());
         assertEquals(6, map.rows());
         assertEquals(9, map.templateNames().size());
+    }
+
+    @Test
+    void withAPictureSetNoFigureIsWorseThanClassicsAtAnySize() throws Exception {
+        Path image = picture("photo.png", 96, 96, 5);
+        Path tiles = picture("tiles.png", 48, 48, 6);
+        TesseraCommandTest.Run r = TesseraCommandTest.run("fit", image.toString(), "--grid", tiles.toString(), "--grid-tiles", "6x6",
+                "-o", dir.resolve("out").toString(), "--steps", "10");
+        assertEquals(0, r.exit(), r.err());
+        double[][] classic = figures(r.out(), "classic:"), fit = figures(r.out(), "fit:");
+        for (int scale = 0; scale < 3; scale++) {
+            assertTrue(fit[scale][0] >= classic[scale][0], "PSNR at scale " + scale + ": " + r.out());
+            assertTrue(fit[scale][1] >= classic[scale][1], "SSIM at scale " + scale + ": " + r.out());
+            assertTrue(fit[scale][2] <= classic[scale][2], "CIEDE2000 at scale " + scale + ": " + r.out());
+        }
+    }
+
+    /** PSNR, SSIM, CIEDE2000 at full, ½ and ¼ size from the table after {@code label} (rounded as printed, which keeps order). */
+    private static double[][] figures(String out, String label) {
+        String[] lines = out.substring(out.indexOf("\n" + label + "\n") + label.length() + 2).split("\n");
+        double[][] f = new double[3][];
+        for (int i = 0; i < 3; i++) {
+            String[] cols = lines[i + 1].trim().split("\\s+");
+            f[i] = new double[] {Double.parseDouble(cols[2]), Double.parseDouble(cols[3]), Double.parseDouble(cols[4])};
+        }
+        return f;
     }
 
     @Test

@@ -1,0 +1,80 @@
+import dev.tessera.classic.CellGrid;
+import dev.tessera.classic.ClassicMatcher;
+import dev.tessera.classic.ClassicOptions;
+import dev.tessera.eval.MosaicQuality;
+import dev.tessera.eval.QualityReport;
+import dev.tessera.eval.ScaleFigures;
+import dev.tessera.image.Images;
+import dev.tessera.image.Resampler;
+import dev.tessera.model.SeenLossConfig;
+import dev.tessera.render.IndexMap;
+import dev.tessera.render.MosaicRenderer;
+import dev.tessera.templates.TemplateSet;
+import dev.tessera.train.LocalSearch;
+import java.awt.Rectangle;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** Experiment: local search from classic on the seen loss; -Dlambda -Drgb -Dchroma -Dk -Dtone. Args: SIZE SET PHOTO... */
+public class FitSearch {
+    public static void main(String[] args) throws Exception {
+        int size = Integer.parseInt(args[0]);
+        TemplateSet set = args[1].equals("glyphs") ? TemplateSet.defaultGlyphs() : TemplateSet.open(Path.of(args[1]));
+        SeenLossConfig config = SeenLossConfig.defaults().withSsimWeight(Double.parseDouble(System.getProperty("lambda", "0.02")))
+                .withRgbWeight(Double.parseDouble(System.getProperty("rgb", "0.25")))
+                .withChromaWeight(Double.parseDouble(System.getProperty("chroma", "1.5")));
+        if (System.getProperty("colour") != null)
+            config = config.withColourWeights(java.util.Arrays.stream(System.getProperty("colour").split(",")).map(Double::valueOf).toList());
+        int k = Integer.parseInt(System.getProperty("k", "16"));
+        boolean tone = Boolean.parseBoolean(System.getProperty("tone", Boolean.toString(set.isGlyphSet())));
+        for (int p = 2; p < args.length; p++) {
+            BufferedImage full = Images.read(Path.of(args[p]));
+            float[] planes = Resampler.resize(full, new Rectangle(full.getWidth(), full.getHeight()), 0xffffff, size, size);
+            BufferedImage image = toImage(planes, size);
+            int cell = 8, a = set.analysisSize();
+            CellGrid grid = CellGrid.ofCellSize(size, size, cell);
+            ClassicMatcher classic = new ClassicMatcher(set, ClassicOptions.defaults(ClassicOptions.defaultSubcells(set, cell), tone));
+            IndexMap start = classic.match(image, grid).map();
+            int[] s0 = new int[start.cells()];
+            for (int i = 0; i < s0.length; i++) s0[i] = start.template(i);
+            float[] target = classic.target(image, grid, grid.columns() * a, grid.rows() * a);
+            long t0 = System.nanoTime();
+            LocalSearch.Result r = LocalSearch.run(target, set.planes(a), set.count(), a, grid.rows(), grid.columns(), config, s0, null,
+                    new LocalSearch.Settings(k, 20, Boolean.getBoolean("guard")));
+            double secs = (System.nanoTime() - t0) / 1e9;
+            IndexMap fitted = new IndexMap(grid.columns(), grid.rows(), cell, r.choice(), new float[r.choice().length], 0, null,
+                    set.contentHash(), set.names());
+            MosaicRenderer renderer = new MosaicRenderer(set, cell);
+            QualityReport c = MosaicQuality.measure(image, renderer.image(start));
+            QualityReport f = MosaicQuality.measure(image, renderer.image(fitted));
+            String name = Path.of(args[p]).getFileName().toString().replaceFirst("\\.[^.]+$", "");
+            System.out.printf(Locale.ROOT, "| %s | λ %s rgb %s chroma %s colour %s k %d tone %s guard %s | %s | %s | %s | %s | loss %.4g→%.4g, %d changes, %d sweeps, %.1f s |%n",
+                    name, config.ssimWeight(), config.rgbWeight(), config.chromaWeight(), config.colourWeights(), k, tone, Boolean.getBoolean("guard"), fmt(c.quarter()),
+                    delta(f.full(), c.full()), delta(f.half(), c.half()), delta(f.quarter(), c.quarter()), r.startLoss(), r.loss(),
+                    r.changes(), r.sweeps(), secs);
+        }
+    }
+
+    static String delta(ScaleFigures f, ScaleFigures c) {
+        return String.format(Locale.ROOT, "%+.2f / %+.4f / %+.2f", f.psnr() - c.psnr(), f.ssim() - c.ssim(), f.deltaE00() - c.deltaE00());
+    }
+
+    static String fmt(ScaleFigures s) {
+        return String.format(Locale.ROOT, "%.2f / %.4f / %.2f", s.psnr(), s.ssim(), s.deltaE00());
+    }
+
+    static BufferedImage toImage(float[] planes, int size) {
+        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        int area = size * size;
+        for (int i = 0; i < area; i++) {
+            int r = c(planes[i]), g = c(planes[area + i]), b = c(planes[2 * area + i]);
+            img.setRGB(i % size, i / size, r << 16 | g << 8 | b);
+        }
+        return img;
+    }
+
+    static int c(float v) {
+        return Math.max(0, Math.min(255, Math.round(v)));
+    }
+}

@@ -1,0 +1,177 @@
+package dev.tessera.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tessera.eval.MosaicQuality;
+import dev.tessera.eval.QualityReport;
+import dev.tessera.eval.RgbImage;
+import dev.tessera.eval.ScaleFigures;
+import dev.tessera.model.LossTarget;
+import dev.tessera.model.SeenLoss;
+import dev.tessera.model.SeenLossConfig;
+import java.util.SplittableRandom;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.Test;
+
+class LocalSearchTest {
+    private static final int S = 8, ROWS = 6, COLUMNS = 7, N = 9;
+
+    /** Whole numbers 0..255, so that the §6 measure (on 8-bit images) sees exactly these values; smooth-ish so SSIM means something. */
+    private static float[] picture(SplittableRandom random, int images, int h, int w) {
+        float[] out = new float[images * 3 * h * w];
+        for (int i = 0; i < images; i++)
+            for (int c = 0; c < 3; c++) {
+                double base = random.nextDouble(255), gx = random.nextDouble(-6, 6), gy = random.nextDouble(-6, 6);
+                for (int y = 0; y < h; y++)
+                    for (int x = 0; x < w; x++)
+                        out[((i * 3 + c) * h + y) * w + x] = (float) Math.max(0, Math.min(255,
+                                Math.round(base + gx * x + gy * y + random.nextDouble(-40, 40))));
+            }
+        return out;
+    }
+
+    private static int[] randomChoice(SplittableRandom random) {
+        int[] choice = new int[ROWS * COLUMNS];
+        for (int i = 0; i < choice.length; i++) choice[i] = random.nextInt(N);
+        return choice;
+    }
+
+    private static float[] paste(float[] templates, int[] choice) {
+        int h = ROWS * S, w = COLUMNS * S;
+        float[] out = new float[3 * h * w];
+        for (int c = 0; c < choice.length; c++)
+            for (int ch = 0; ch < 3; ch++)
+                for (int y = 0; y < S; y++)
+                    for (int x = 0; x < S; x++)
+                        out[(ch * h + c / COLUMNS * S + y) * w + c % COLUMNS * S + x] = templates[((choice[c] * 3 + ch) * S + y) * S + x];
+        return out;
+    }
+
+    private static double[] doubles(float[] v) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) out[i] = v[i];
+        return out;
+    }
+
+    @Test
+    void objectiveEqualsTheSeenLossOfThePastedMosaic() {
+        long seed = System.nanoTime();
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] target = picture(random, 1, ROWS * S, COLUMNS * S), templates = picture(random, N, S, S);
+        int[] choice = randomChoice(random);
+        SeenLossConfig config = SeenLossConfig.defaults().withSsimWeight(0.3).withColourWeights(java.util.List.of(1.0, 0.5, 0.0));
+        SeenObjective objective = new SeenObjective(target, templates, N, S, ROWS, COLUMNS, config, choice);
+        SeenLoss loss = new SeenLoss(config);
+        try (PointerScope scope = new PointerScope()) {
+            Tensor x = Tensor.create(doubles(target), 1, 3, ROWS * S, COLUMNS * S);
+            try (LossTarget t = loss.prepare(x)) {
+                double expected = loss.loss(Tensor.create(doubles(paste(templates, choice)), 1, 3, ROWS * S, COLUMNS * S), t).item_double();
+                // The objective keeps area levels in float (tiles are 8-bit; the averages lose nothing that matters): 1e-6.
+                assertEquals(expected, objective.total(), 1e-6 * expected, "seed " + seed);
+            }
+        }
+    }
+
+    @Test
+    void deltaIsTheChangeOfTheTotalAndLeavesTheChoice() {
+        long seed = System.nanoTime();
+        SplittableRandom random = new SplittableRandom(seed);
+        SeenObjective objective = new SeenObjective(picture(random, 1, ROWS * S, COLUMNS * S), picture(random, N, S, S), N, S, ROWS,
+                COLUMNS, SeenLossConfig.defaults().withSsimWeight(0.3), randomChoice(random));
+        for (int trial = 0; trial < 20; trial++) {
+            int c = random.nextInt(ROWS * COLUMNS), k = random.nextInt(N);
+            int[] before = objective.choice();
+            double total = objective.total(), delta = objective.delta(c, k);
+            assertArrayEquals(before, objective.choice(), "seed " + seed);
+            objective.set(c, k);
+            assertEquals(objective.total() - total, delta, 1e-12, "seed " + seed + ", cell " + c + ", template " + k);
+        }
+    }
+
+    @Test
+    void figuresAddUpToTheQualityMeasure() {
+        long seed = System.nanoTime();
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] target = picture(random, 1, ROWS * S, COLUMNS * S), templates = picture(random, N, S, S);
+        int[] choice = randomChoice(random);
+        SeenObjective objective = new SeenObjective(target, templates, N, S, ROWS, COLUMNS, SeenLossConfig.defaults(), choice);
+        QualityReport q = MosaicQuality.measure(RgbImage.of(COLUMNS * S, ROWS * S, doubles(target)),
+                RgbImage.of(COLUMNS * S, ROWS * S, doubles(paste(templates, choice))));
+        double[] sums = new double[6];
+        for (int c = 0; c < choice.length; c++) {
+            double[] f = objective.figures(c, choice[c]);
+            for (int j = 0; j < 6; j++) sums[j] += f[j];
+        }
+        double[] ssim = objective.ssimMeans();
+        ScaleFigures[] scales = {q.full(), q.half(), q.quarter()};
+        for (int l = 0; l < 3; l++) {
+            assertEquals(scales[l].psnr(), 10 * Math.log10(255.0 * 255.0 / sums[2 * l]), 1e-9, "seed " + seed + ", level " + l);
+            assertEquals(scales[l].deltaE00(), sums[2 * l + 1], 1e-9, "seed " + seed + ", level " + l);
+            if (!Double.isNaN(scales[l].ssim())) assertEquals(scales[l].ssim(), ssim[l], 1e-9, "seed " + seed + ", level " + l);
+        }
+    }
+
+    @Test
+    void searchNeverRaisesTheLossAndEndsAtALocalMinimum() {
+        long seed = System.nanoTime();
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] target = picture(random, 1, ROWS * S, COLUMNS * S), templates = picture(random, N, S, S);
+        int[] start = randomChoice(random);
+        SeenLossConfig config = SeenLossConfig.defaults().withSsimWeight(0.3);
+        LocalSearch.Result r = LocalSearch.run(target, templates, N, S, ROWS, COLUMNS, config, start, null,
+                new LocalSearch.Settings(N, 50, false));
+        SeenObjective check = new SeenObjective(target, templates, N, S, ROWS, COLUMNS, config, r.choice());
+        assertEquals(check.total(), r.loss(), 1e-12, "seed " + seed);
+        assertTrue(r.loss() < r.startLoss(), "a random start is improvable; seed " + seed);
+        assertTrue(r.changes() > 0 && r.sweeps() < 50, "seed " + seed);
+        for (int c = 0; c < start.length; c++)
+            for (int k = 0; k < N; k++)
+                assertTrue(check.delta(c, k) > -1e-12, "seed " + seed + ": cell " + c + " could still improve with " + k);
+    }
+
+    @Test
+    void coloursAreComparedOnlyAtFactorsNoFinerThanClassicsSubcells() {
+        SeenLossConfig glyphs = ImageFit.coloursAsClassicSees(SeenLossConfig.defaults(), 8, 2);
+        assertEquals(java.util.List.of(0.0, 0.0, 1.0), glyphs.colourWeights());
+        assertEquals(java.util.List.of(1.0, 1.0, 1.0), ImageFit.coloursAsClassicSees(SeenLossConfig.defaults(), 8, 8).colourWeights());
+        assertEquals(java.util.List.of(0.0, 1.0, 1.0), ImageFit.coloursAsClassicSees(SeenLossConfig.defaults(), 8, 4).colourWeights());
+    }
+
+    @Test
+    void aStartNothingImprovesIsKeptAsItIs() {
+        long seed = System.nanoTime();
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] templates = picture(random, N, S, S);
+        int[] start = randomChoice(random);
+        LocalSearch.Result r = LocalSearch.run(paste(templates, start), templates, N, S, ROWS, COLUMNS, SeenLossConfig.defaults(), start,
+                randomChoice(random), new LocalSearch.Settings(N, 20, true));
+        assertArrayEquals(start, r.choice(), "seed " + seed);
+        assertEquals(0, r.changes());
+        assertEquals(r.startLoss(), r.loss(), 0);
+        assertEquals(0, r.startLoss(), 1e-12);
+    }
+
+    @Test
+    void theGuardKeepsEveryFigureAtLeastAsGoodAsTheStartsWhileTheLossFalls() {
+        long seed = System.nanoTime();
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] target = picture(random, 1, ROWS * S, COLUMNS * S), templates = picture(random, N, S, S);
+        int[] start = randomChoice(random);
+        SeenLossConfig config = SeenLossConfig.defaults().withSsimWeight(0.3);
+        LocalSearch.Result guarded = LocalSearch.run(target, templates, N, S, ROWS, COLUMNS, config, start, null,
+                new LocalSearch.Settings(N, 50, true));
+        assertTrue(guarded.loss() <= guarded.startLoss(), "seed " + seed);
+        RgbImage input = RgbImage.of(COLUMNS * S, ROWS * S, doubles(target));
+        QualityReport before = MosaicQuality.measure(input, RgbImage.of(COLUMNS * S, ROWS * S, doubles(paste(templates, start))));
+        QualityReport after = MosaicQuality.measure(input, RgbImage.of(COLUMNS * S, ROWS * S, doubles(paste(templates, guarded.choice()))));
+        ScaleFigures[][] pairs = {{before.full(), after.full()}, {before.half(), after.half()}, {before.quarter(), after.quarter()}};
+        for (ScaleFigures[] p : pairs) {
+            assertTrue(p[1].psnr() >= p[0].psnr() - 1e-9, "seed " + seed + ": PSNR " + p[0] + " -> " + p[1]);
+            assertTrue(p[1].deltaE00() <= p[0].deltaE00() + 1e-9, "seed " + seed + ": ΔE00 " + p[0] + " -> " + p[1]);
+            if (!Double.isNaN(p[0].ssim())) assertTrue(p[1].ssim() >= p[0].ssim() - 1e-9, "seed " + seed + ": SSIM " + p[0] + " -> " + p[1]);
+        }
+    }
+}
