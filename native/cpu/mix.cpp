@@ -417,21 +417,20 @@ __attribute__((always_inline)) inline void grad_logits_block(float* dst, int64_t
   // large g of the dominant template (templates are 0..255) and nearly cancels against g_a:
   // measured 2e-5 of the largest gradient at N=1000, beta=5. Offset by g_a, the dominant term
   // is exactly 0; the sum is taken in double.
+  // One pass finds each cell's most likely template (the first of equals) and keeps its g.
   float best[kCells], ga[kCells], dotf[kCells];
-  int64_t top[kCells];
   double dot[kCells];
   for (int64_t m = 0; m < kCells; ++m) {
     best[m] = P[m];
-    top[m] = 0;
+    ga[m] = Gt[m];
     dot[m] = 0.0;
   }
   for (int64_t k = 1; k < N; ++k)
     for (int64_t m = 0; m < kCells; ++m) {
-      const float v = P[k * ldp + m];
-      top[m] = v > best[m] ? k : top[m];
+      const float v = P[k * ldp + m], gk = Gt[k * kCells + m];
+      ga[m] = v > best[m] ? gk : ga[m];
       best[m] = v > best[m] ? v : best[m];
     }
-  for (int64_t m = 0; m < kCells; ++m) ga[m] = Gt[top[m] * kCells + m];
   for (int64_t k = 0; k < N; ++k)
     for (int64_t m = 0; m < kCells; ++m)
       dot[m] += (double)P[k * ldp + m] * (double)(Gt[k * kCells + m] - ga[m]);
