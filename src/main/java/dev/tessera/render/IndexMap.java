@@ -47,6 +47,9 @@ public final class IndexMap {
      */
     public IndexMap(int columns, int rows, int cellSize, int[] templates, float[] scores, float tint, float[] cellColours,
             String templateSetHash, List<String> templateNames) {
+        if (templates == null || scores == null || templateSetHash == null || templateNames == null)
+            throw new IllegalArgumentException("index map: " + (templates == null ? "templates" : scores == null ? "scores"
+                    : templateSetHash == null ? "the template set's hash" : "the template names") + " missing");
         if (columns < 1 || rows < 1) throw new IllegalArgumentException("index map: grid " + columns + "x" + rows + " is empty");
         if ((long) columns * rows > Integer.MAX_VALUE)
             throw new IllegalArgumentException("index map: grid " + columns + "x" + rows + " has too many cells");
@@ -253,10 +256,13 @@ public final class IndexMap {
             while ((s = r.readLine()) != null) {
                 line++;
                 if (s.startsWith("# grid ")) {
-                    String[] f = s.substring(7).trim().split(" ");
+                    String[] f = fields(s.substring(7).trim().split(" "), 3, "'# grid COLUMNS ROWS CELLSIZE'", file, line);
                     columns = Integer.parseInt(f[0]);
                     rows = Integer.parseInt(f[1]);
                     cellSize = Integer.parseInt(f[2]);
+                    if (columns < 1 || rows < 1 || cellSize < 1)
+                        throw new IOException(file + ":" + line + ": the grid must have at least one column, row and pixel per cell, got "
+                                + columns + " x " + rows + " cells of " + cellSize + " px");
                     int cells = Math.multiplyExact(columns, rows);
                     templates = new int[cells];
                     scores = new float[cells];
@@ -264,24 +270,35 @@ public final class IndexMap {
                 } else if (s.startsWith("# tint ")) {
                     tint = Float.parseFloat(s.substring(7).trim());
                 } else if (s.startsWith("# set ")) {
-                    String[] f = s.substring(6).trim().split(" ");
+                    String[] f = fields(s.substring(6).trim().split(" "), 2, "'# set HASH COUNT'", file, line);
                     hash = f[0];
                     setSize = Integer.parseInt(f[1]);
                 } else if (s.startsWith("# name ")) {
                     names.add(unquote(s.substring(7)));
+                } else if (templates == null && (s.startsWith("row,") || !s.isEmpty() && !s.startsWith("#"))) {
+                    throw new IOException(file + ":" + line + ": cell lines before the '# grid' header line");
                 } else if (s.startsWith("row,")) {
                     if (s.endsWith("cell_b")) colours = new float[3 * templates.length];
                 } else if (!s.isEmpty()) {
                     List<String> f = splitCsv(s);
-                    int cell = Integer.parseInt(f.get(0)) * columns + Integer.parseInt(f.get(1));
-                    if (Integer.parseInt(f.get(1)) >= columns) throw new IOException(file + ":" + line + ": column out of range");
+                    int want = colours != null ? 8 : 5;
+                    if (f.size() < want)
+                        throw new IOException(file + ":" + line + ": " + f.size() + " fields, expected " + want
+                                + " (row,column,template,name,score" + (colours != null ? ",cell_r,cell_g,cell_b" : "") + ")");
+                    int row = Integer.parseInt(f.get(0)), column = Integer.parseInt(f.get(1));
+                    if (row < 0 || row >= rows || column < 0 || column >= columns)
+                        throw new IOException(file + ":" + line + ": cell (row " + row + ", column " + column + ") is outside the "
+                                + columns + " x " + rows + " grid");
+                    int cell = row * columns + column;
                     templates[cell] = Integer.parseInt(f.get(2));
+                    if (templates[cell] < 0)
+                        throw new IOException(file + ":" + line + ": template " + templates[cell] + " is negative");
                     scores[cell] = Float.parseFloat(f.get(4));
                     if (colours != null)
                         for (int c = 0; c < 3; c++) colours[3 * cell + c] = Float.parseFloat(f.get(5 + c));
                 }
             }
-        } catch (NumberFormatException | ArithmeticException e) {
+        } catch (IllegalArgumentException | ArithmeticException e) {
             throw new IOException(file + ":" + line + ": " + e.getMessage(), e);
         }
         if (templates == null || hash == null) throw new IOException(file + ": missing '# grid' or '# set' header line");
@@ -289,6 +306,12 @@ public final class IndexMap {
         for (int i = 0; i < templates.length; i++)
             if (templates[i] < 0) throw new IOException(file + ": no line for cell " + i + " (row " + i / columns + ", column " + i % columns + ")");
         return new IndexMap(columns, rows, cellSize, templates, scores, tint, colours, hash, names);
+    }
+
+    /** The header's fields, at least {@code n} of them, or an IOException naming the line and its form. */
+    private static String[] fields(String[] f, int n, String form, Path file, int line) throws IOException {
+        if (f.length < n) throw new IOException(file + ":" + line + ": expected " + form);
+        return f;
     }
 
     private static String quote(String s) {

@@ -85,6 +85,42 @@ class IndexMapTest {
     }
 
     @Test
+    void brokenCsvLinesAreRefusedWithTheLineAndWhatIsWrong(@TempDir Path dir) throws IOException {
+        IndexMap m = random(new SplittableRandom(), false);
+        Path good = dir.resolve("good.csv");
+        m.save(good);
+        List<String> lines = Files.readAllLines(good);
+        int grid = -1, cell = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("# grid ")) grid = i;
+            if (cell < 0 && !lines.get(i).startsWith("#") && !lines.get(i).startsWith("row,")) cell = i;
+        }
+        String[] first = lines.get(cell).split(",");
+        java.util.Map<String, List<String>> broken = new java.util.LinkedHashMap<>();
+        List<String> outside = new java.util.ArrayList<>(lines);
+        outside.set(cell, m.rows() + "," + first[1] + "," + first[2] + "," + first[3] + "," + first[4]);
+        broken.put("(row " + m.rows() + ", column " + first[1] + ") is outside the", outside);
+        List<String> negative = new java.util.ArrayList<>(lines);
+        negative.set(cell, "-1," + first[1] + "," + first[2] + "," + first[3] + "," + first[4]);
+        broken.put("(row -1, column " + first[1] + ") is outside the", negative);
+        List<String> short_ = new java.util.ArrayList<>(lines);
+        short_.set(cell, first[0] + "," + first[1] + "," + first[2]);
+        broken.put("3 fields, expected 5", short_);
+        List<String> early = new java.util.ArrayList<>(lines);
+        early.add(grid, lines.get(cell));
+        broken.put("before the '# grid' header", early);
+        List<String> header = new java.util.ArrayList<>(lines);
+        header.set(grid, "# grid " + m.columns());
+        broken.put("expected '# grid COLUMNS ROWS CELLSIZE'", header);
+        for (java.util.Map.Entry<String, List<String>> e : broken.entrySet()) {
+            Path file = dir.resolve("broken.csv");
+            Files.write(file, e.getValue());
+            IOException x = assertThrows(IOException.class, () -> IndexMap.load(file), e.getKey());
+            assertTrue(x.getMessage().contains("broken.csv:") && x.getMessage().contains(e.getKey()), x.getMessage());
+        }
+    }
+
+    @Test
     void aMapNamesItsTemplateSet() {
         IndexMap m = random(new SplittableRandom(), false);
         m.requireTemplateSet("abc123", "the set");
