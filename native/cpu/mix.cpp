@@ -23,7 +23,8 @@
 // accumulator's address, or a 4 x 3 ymm tile, made GCC keep them in memory). Scratch buffers are
 // 64-byte aligned so vector loads never split cache lines, and while one block computes, the next
 // one's logits/p, grad_logits, grad_out and mosaic rows are prefetched into L2: short rows a plane
-// apart, which the hardware prefetchers do not follow. Sizes are general (any C, th, tw, N, w):
+// apart, which the hardware prefetchers do not follow; the backward's grad_logits rows of one block
+// are written out during the next block's product (PendingRows). Sizes are general (any C, th, tw, N, w):
 // partial tiles and blocks get their own instances, columns are zero-padded.
 // Outputs (mosaic, p, grad_logits) are OVERWRITTEN, never accumulated.
 #include <omp.h>
