@@ -23,6 +23,7 @@ import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Which encoder lets the decoder learn classic's choice on pictures it was not trained on: the
@@ -55,12 +56,15 @@ public final class EncoderExperiment {
                 Encoder encoder = e.getValue();
                 try (Decoder decoder = Decoder.initialised(set.count(), 0)) {
                     long t0 = System.nanoTime();
-                    ClassicImitation.run(decoder, step -> {
+                    double lr = Double.parseDouble(System.getProperty("lr", String.valueOf(ClassicImitation.DEFAULT_RATE)));
+                    double soft = Double.parseDouble(System.getProperty("soft", "0"));
+                    if (soft > 0) softImitation(decoder, encoder, matcher, train, set.analysisTensor(), steps, lr, soft, e.getKey(), t0);
+                    else ClassicImitation.run(decoder, step -> {
                         Tensor batch = train.batch(step, 6);
                         try (NoGradGuard frozen = new NoGradGuard()) {
                             return new ClassicImitation.Example(encoder.features(batch), ClassicImitation.classicChoices(matcher, batch));
                         }
-                    }, new ClassicImitation.Settings(steps, Double.parseDouble(System.getProperty("lr", String.valueOf(ClassicImitation.DEFAULT_RATE)))), s -> {
+                    }, new ClassicImitation.Settings(steps, lr), s -> {
                         if (s.step() % 50 == 0 || s.step() == s.steps())
                             System.err.printf(Locale.ROOT, "%s: step %d cross-entropy %.4f agreement %.3f (%.0f s)%n", e.getKey(), s.step(),
                                     s.crossEntropy(), s.agreement(), (System.nanoTime() - t0) / 1e9);
@@ -90,6 +94,54 @@ public final class EncoderExperiment {
                 first = false;
             }
         }
+    }
+
+    /**
+     * The imitation with soft targets (-Dsoft=TAU): half classic's choice, half softmax(−d/TAU) of
+     * each template's mean squared RGB distance d from the cell (a fraction of 255²), so near-ties
+     * among the templates are not taught as wrong.
+     */
+    private static void softImitation(Decoder decoder, Encoder encoder, ClassicMatcher matcher, TrainingImages train, Tensor templates,
+            int steps, double lr, double tau, String name, long t0) {
+        try (PointerScope outer = new PointerScope()) {
+            org.bytedeco.pytorch.Adam adam = MethodAdam.create(decoder.parameters(), lr);
+            for (int i = 0; i < steps; i++) {
+                try (PointerScope scope = new PointerScope()) {
+                    Tensor batch = train.batch(i, 6), features, target, classic;
+                    try (NoGradGuard frozen = new NoGradGuard()) {
+                        features = encoder.features(batch);
+                        classic = ClassicImitation.classicChoices(matcher, batch);
+                        Tensor d = batchDistances(batch, templates);
+                        Tensor byDistance = torch.softmax(d.div(new org.bytedeco.pytorch.Scalar(-tau)), 1);
+                        Tensor oneHot = torch.one_hot(classic, templates.size(0)).permute(0, 3, 1, 2).to(ScalarType.Float);
+                        target = oneHot.add(byDistance).mul(new org.bytedeco.pytorch.Scalar(0.5)).contiguous();
+                    }
+                    adam.zero_grad();
+                    Tensor logits = decoder.forward(features);
+                    Tensor value = torch.cross_entropy_loss(logits.mul(new org.bytedeco.pytorch.Scalar(ClassicImitation.BETA)), target);
+                    value.backward();
+                    adam.step();
+                    if ((i + 1) % 50 == 0 || i + 1 == steps)
+                        System.err.printf(Locale.ROOT, "%s (soft %.4g): step %d cross-entropy %.4f agreement %.3f (%.0f s)%n", name, tau, i + 1,
+                                value.item_double(), ClassicImitation.agreement(logits, classic), (System.nanoTime() - t0) / 1e9);
+                }
+            }
+        }
+    }
+
+    /** B×N×h×w mean squared RGB distance of each 8-px cell from each template, as a fraction of 255². */
+    private static Tensor batchDistances(Tensor images, Tensor templates) {
+        long s = templates.size(2);
+        double count = 3.0 * s * s * 255 * 255;
+        long[] stride = {s, s};
+        Tensor cross = torch.conv2d(images, templates, new org.bytedeco.pytorch.TensorOptional(), stride, new long[] {0, 0}, new long[] {1, 1}, 1);
+        Tensor ones = torch.ones(1, 3, s, s);
+        Tensor cellEnergy = torch.conv2d(images.square(), ones, new org.bytedeco.pytorch.TensorOptional(), stride, new long[] {0, 0},
+                new long[] {1, 1}, 1);
+        Tensor templateEnergy = templates.square().sum(new long[] {1, 2, 3}, false, new org.bytedeco.pytorch.ScalarTypeOptional())
+                .reshape(1, -1, 1, 1);
+        return cellEnergy.sub(cross.mul(new org.bytedeco.pytorch.Scalar(2))).add(templateEnergy).div(new org.bytedeco.pytorch.Scalar(count))
+                .clamp_min(new org.bytedeco.pytorch.Scalar(0));
     }
 
     private static void row(String encoder, String name, double agreement, int[] choice, TemplateSet set, BufferedImage image, CellGrid grid) {
