@@ -127,6 +127,11 @@ public final class LogitFit {
 
     /** N×h×w mean squared RGB difference of every template from every cell, as a fraction of 255²: ‖x‖² − 2x·T + ‖T‖². */
     static Tensor distances(Tensor image, Tensor templates) {
+        return batchDistances(image, templates).select(0, 0);
+    }
+
+    /** {@link #distances} of each picture of a batch B×3×H×W: B×N×h×w. */
+    static Tensor batchDistances(Tensor image, Tensor templates) {
         try (NoGradGuard g = new NoGradGuard()) {
             long s = templates.size(2);
             double count = 3.0 * s * s * 255 * 255;
@@ -136,7 +141,7 @@ public final class LogitFit {
             Tensor cellEnergy = conv2d(image.square(), ones, new TensorOptional(), stride, new long[] {0, 0}, new long[] {1, 1}, 1);
             Tensor templateEnergy = templates.square().sum(new long[] {1, 2, 3}, false, new org.bytedeco.pytorch.ScalarTypeOptional())
                     .reshape(1, -1, 1, 1);
-            return cellEnergy.sub(cross.mul(new Scalar(2))).add(templateEnergy).div(new Scalar(count)).clamp_min(new Scalar(0)).select(0, 0);
+            return cellEnergy.sub(cross.mul(new Scalar(2))).add(templateEnergy).div(new Scalar(count)).clamp_min(new Scalar(0));
         }
     }
 

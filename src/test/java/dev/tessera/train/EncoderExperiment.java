@@ -111,7 +111,7 @@ public final class EncoderExperiment {
                     try (NoGradGuard frozen = new NoGradGuard()) {
                         features = encoder.features(batch);
                         classic = ClassicImitation.classicChoices(matcher, batch);
-                        Tensor d = batchDistances(batch, templates);
+                        Tensor d = LogitFit.batchDistances(batch, templates);
                         Tensor byDistance = torch.softmax(d.div(new org.bytedeco.pytorch.Scalar(-tau)), 1);
                         Tensor oneHot = torch.one_hot(classic, templates.size(0)).permute(0, 3, 1, 2).to(ScalarType.Float);
                         target = oneHot.add(byDistance).mul(new org.bytedeco.pytorch.Scalar(0.5)).contiguous();
@@ -127,21 +127,6 @@ public final class EncoderExperiment {
                 }
             }
         }
-    }
-
-    /** B×N×h×w mean squared RGB distance of each 8-px cell from each template, as a fraction of 255². */
-    private static Tensor batchDistances(Tensor images, Tensor templates) {
-        long s = templates.size(2);
-        double count = 3.0 * s * s * 255 * 255;
-        long[] stride = {s, s};
-        Tensor cross = torch.conv2d(images, templates, new org.bytedeco.pytorch.TensorOptional(), stride, new long[] {0, 0}, new long[] {1, 1}, 1);
-        Tensor ones = torch.ones(1, 3, s, s);
-        Tensor cellEnergy = torch.conv2d(images.square(), ones, new org.bytedeco.pytorch.TensorOptional(), stride, new long[] {0, 0},
-                new long[] {1, 1}, 1);
-        Tensor templateEnergy = templates.square().sum(new long[] {1, 2, 3}, false, new org.bytedeco.pytorch.ScalarTypeOptional())
-                .reshape(1, -1, 1, 1);
-        return cellEnergy.sub(cross.mul(new org.bytedeco.pytorch.Scalar(2))).add(templateEnergy).div(new org.bytedeco.pytorch.Scalar(count))
-                .clamp_min(new org.bytedeco.pytorch.Scalar(0));
     }
 
     private static void row(String encoder, String name, double agreement, int[] choice, TemplateSet set, BufferedImage image, CellGrid grid) {
