@@ -48,33 +48,46 @@ public final class Ssim {
             yy[i] = y[i] * y[i];
             xy[i] = x[i] * y[i];
         }
-        double[] mx = smooth(x, width, height), my = smooth(y, width, height);
-        double[] mxx = smooth(xx, width, height), myy = smooth(yy, width, height), mxy = smooth(xy, width, height);
+        int ow = width - WINDOW + 1, oh = height - WINDOW + 1;
+        double[] mx = windowMeans(x, width, 0, oh - 1, 0, ow - 1, ow), my = windowMeans(y, width, 0, oh - 1, 0, ow - 1, ow);
+        double[] mxx = windowMeans(xx, width, 0, oh - 1, 0, ow - 1, ow), myy = windowMeans(yy, width, 0, oh - 1, 0, ow - 1, ow);
+        double[] mxy = windowMeans(xy, width, 0, oh - 1, 0, ow - 1, ow);
         double sum = 0;
-        for (int i = 0; i < mx.length; i++) {
-            double ux = mx[i], uy = my[i];
-            double vx = mxx[i] - ux * ux, vy = myy[i] - uy * uy, cxy = mxy[i] - ux * uy;
-            sum += (2 * ux * uy + C1) * (2 * cxy + C2) / ((ux * ux + uy * uy + C1) * (vx + vy + C2));
-        }
+        for (int i = 0; i < mx.length; i++) sum += local(mx[i], my[i], mxx[i], myy[i], mxy[i]);
         return sum / mx.length;
     }
 
-    /** Gaussian-weighted window means over the valid region: (width−10)×(height−10), separably. */
-    private static double[] smooth(double[] v, int width, int height) {
-        int ow = width - WINDOW + 1, oh = height - WINDOW + 1;
-        double[] rows = new double[ow * height];
-        for (int y = 0; y < height; y++)
+    /**
+     * SSIM of one window from its Gaussian-weighted means of x, y, x², y² and xy (the standard
+     * constants for 0..255 values).
+     */
+    public static double local(double ux, double uy, double uxx, double uyy, double uxy) {
+        double vx = uxx - ux * ux, vy = uyy - uy * uy, cxy = uxy - ux * uy;
+        return (2 * ux * uy + C1) * (2 * cxy + C2) / ((ux * ux + uy * uy + C1) * (vx + vy + C2));
+    }
+
+    /**
+     * Gaussian-weighted window means of v (row-major, {@code stride} values a row), separably, for
+     * the windows whose top-left corners are rows u0..u1 and columns c0..c1, into a row-major array
+     * {@code outW} wide. The whole valid region of a width×height image is rows 0..height−11,
+     * columns 0..width−11.
+     */
+    public static double[] windowMeans(double[] v, int stride, int u0, int u1, int c0, int c1, int outW) {
+        int oh = u1 - u0 + 1, ow = c1 - c0 + 1, ih = oh + WINDOW - 1;
+        double[] rows = new double[ih * ow];
+        for (int y = 0; y < ih; y++)
             for (int x = 0; x < ow; x++) {
                 double s = 0;
-                for (int k = 0; k < WINDOW; k++) s += TAPS[k] * v[y * width + x + k];
+                int base = (u0 + y) * stride + c0 + x;
+                for (int k = 0; k < WINDOW; k++) s += TAPS[k] * v[base + k];
                 rows[y * ow + x] = s;
             }
-        double[] out = new double[ow * oh];
+        double[] out = new double[oh * outW];
         for (int y = 0; y < oh; y++)
             for (int x = 0; x < ow; x++) {
                 double s = 0;
                 for (int k = 0; k < WINDOW; k++) s += TAPS[k] * rows[(y + k) * ow + x];
-                out[y * ow + x] = s;
+                out[y * outW + x] = s;
             }
         return out;
     }

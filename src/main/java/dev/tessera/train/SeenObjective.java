@@ -2,6 +2,8 @@ package dev.tessera.train;
 
 import dev.tessera.eval.CieLab;
 import dev.tessera.eval.Ciede2000;
+import dev.tessera.eval.Luma;
+import dev.tessera.eval.Ssim;
 import dev.tessera.model.SeenLossConfig;
 import java.util.Arrays;
 
@@ -17,9 +19,7 @@ import java.util.Arrays;
  * double (a test holds the two together).
  */
 final class SeenObjective {
-    private static final int WINDOW = 11;
-    private static final double[] TAPS = gaussianTaps();
-    private static final double C1 = Math.pow(0.01 * 255, 2), C2 = Math.pow(0.03 * 255, 2);
+    private static final int WINDOW = Ssim.WINDOW;
     private static final double CBRT_EPS = 1e-6, CBRT_SHIFT = Math.cbrt(CBRT_EPS);
 
     private final SeenLossConfig config;
@@ -90,8 +90,8 @@ final class SeenObjective {
             if (ssimFits(l)) {
                 double[] y = targetLuma[l], yy = new double[y.length];
                 for (int i = 0; i < y.length; i++) yy[i] = y[i] * y[i];
-                targetMean[l] = smooth(y, lw, 0, lh - WINDOW, 0, lw - WINDOW, lw - WINDOW + 1);
-                targetSquare[l] = smooth(yy, lw, 0, lh - WINDOW, 0, lw - WINDOW, lw - WINDOW + 1);
+                targetMean[l] = Ssim.windowMeans(y, lw, 0, lh - WINDOW, 0, lw - WINDOW, lw - WINDOW + 1);
+                targetSquare[l] = Ssim.windowMeans(yy, lw, 0, lh - WINDOW, 0, lw - WINDOW, lw - WINDOW + 1);
             }
             mosaicLuma[l] = new double[lw * lh];
         }
@@ -288,16 +288,14 @@ final class SeenObjective {
                 xx[i * cols + j] = a * a;
                 xy[i * cols + j] = a * y[p];
             }
-        double[] mx = smooth(xs, cols, 0, u1 - u0, 0, pw - 1, pw), mxx = smooth(xx, cols, 0, u1 - u0, 0, pw - 1, pw);
-        double[] mxy = smooth(xy, cols, 0, u1 - u0, 0, pw - 1, pw);
+        double[] mx = Ssim.windowMeans(xs, cols, 0, u1 - u0, 0, pw - 1, pw), mxx = Ssim.windowMeans(xx, cols, 0, u1 - u0, 0, pw - 1, pw);
+        double[] mxy = Ssim.windowMeans(xy, cols, 0, u1 - u0, 0, pw - 1, pw);
         double[] my = targetMean[l], myy = targetSquare[l];
         double sum = 0;
         for (int i = 0; i <= u1 - u0; i++)
             for (int j = 0; j < pw; j++) {
                 int q = i * pw + j, t = (u0 + i) * wv + v0 + j;
-                double ux = mx[q], uy = my[t];
-                double vx = mxx[q] - ux * ux, vy = myy[t] - uy * uy, cxy = mxy[q] - ux * uy;
-                sum += (2 * ux * uy + C1) * (2 * cxy + C2) / ((ux * ux + uy * uy + C1) * (vx + vy + C2));
+                sum += Ssim.local(mx[q], my[t], mxx[q], myy[t], mxy[q]);
             }
         return sum;
     }
@@ -390,7 +388,7 @@ final class SeenObjective {
         double[] out = new double[pixels];
         for (int i = 0; i < pixels; i++) {
             int base = i / imagePixels * 3 * imagePixels + i % imagePixels;
-            out[i] = 0.299 * planes[base] + 0.587 * planes[base + imagePixels] + 0.114 * planes[base + 2 * imagePixels];
+            out[i] = Luma.R * planes[base] + Luma.G * planes[base + imagePixels] + Luma.B * planes[base + 2 * imagePixels];
         }
         return out;
     }
@@ -410,41 +408,5 @@ final class SeenObjective {
                     out[i * ow * oh + y * ow + x] = (float) (s * inv);
                 }
         return out;
-    }
-
-    /**
-     * Gaussian window means of v (row-major, {@code stride} wide) at valid positions rows [u0, u1],
-     * columns [v0, v1] (a position is the window's top-left corner), into a row-major array {@code outW} wide.
-     */
-    private static double[] smooth(double[] v, int stride, int u0, int u1, int v0, int v1, int outW) {
-        int oh = u1 - u0 + 1, ow = v1 - v0 + 1, ih = oh + WINDOW - 1;
-        double[] rows = new double[ih * ow];
-        for (int y = 0; y < ih; y++)
-            for (int x = 0; x < ow; x++) {
-                double s = 0;
-                int base = (u0 + y) * stride + v0 + x;
-                for (int k = 0; k < WINDOW; k++) s += TAPS[k] * v[base + k];
-                rows[y * ow + x] = s;
-            }
-        double[] out = new double[oh * outW];
-        for (int y = 0; y < oh; y++)
-            for (int x = 0; x < ow; x++) {
-                double s = 0;
-                for (int k = 0; k < WINDOW; k++) s += TAPS[k] * rows[(y + k) * ow + x];
-                out[y * outW + x] = s;
-            }
-        return out;
-    }
-
-    private static double[] gaussianTaps() {
-        double[] taps = new double[WINDOW];
-        double sum = 0;
-        for (int k = 0; k < WINDOW; k++) {
-            double d = k - WINDOW / 2;
-            taps[k] = Math.exp(-d * d / (2 * 1.5 * 1.5));
-            sum += taps[k];
-        }
-        for (int k = 0; k < WINDOW; k++) taps[k] /= sum;
-        return taps;
     }
 }
