@@ -5,6 +5,8 @@ import static org.bytedeco.pytorch.global.torch.cat;
 import static org.bytedeco.pytorch.global.torch.pixel_unshuffle;
 import static org.bytedeco.pytorch.global.torch.zeros;
 
+import java.util.Arrays;
+import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
@@ -35,16 +37,14 @@ public final class PixelEncoder implements Encoder {
     @Override
     public Tensor features(Tensor images) {
         if (images.dim() != 4 || images.size(1) != 3)
-            throw new IllegalArgumentException("pixel encoder: expected B×3×H×W images, got " + java.util.Arrays.toString(images.sizes().vec().get()));
+            throw new IllegalArgumentException("pixel encoder: expected B×3×H×W images, got " + Arrays.toString(images.sizes().vec().get()));
         long h = images.size(2), w = images.size(3);
         if (h % STRIDE != 0 || w % STRIDE != 0)
             throw new IllegalArgumentException("pixel encoder: image sides must be multiples of " + STRIDE + ", got " + h + "×" + w);
         Tensor pixels = pixel_unshuffle(images.div(new Scalar(127.5)).sub(new Scalar(1.0)), STRIDE);
         Tensor lab = avg_pool2d(Oklab.fromSrgb255(images), 2, 2);
-        Tensor scale = Tensor.create(new double[] {2, 4, 4}).reshape(1, 3, 1, 1).to(lab.options(), false, false,
-                new org.bytedeco.pytorch.MemoryFormatOptional());
-        Tensor shift = Tensor.create(new double[] {0.5, 0, 0}).reshape(1, 3, 1, 1).to(lab.options(), false, false,
-                new org.bytedeco.pytorch.MemoryFormatOptional());
+        Tensor scale = Tensor.create(new double[] {2, 4, 4}).reshape(1, 3, 1, 1).to(lab.options(), false, false, new MemoryFormatOptional());
+        Tensor shift = Tensor.create(new double[] {0.5, 0, 0}).reshape(1, 3, 1, 1).to(lab.options(), false, false, new MemoryFormatOptional());
         Tensor sub = pixel_unshuffle(lab.sub(shift).mul(scale), STRIDE / 2);
         long pad = CHANNELS - PIXEL_CHANNELS - OKLAB_CHANNELS;
         Tensor zero = zeros(new long[] {images.size(0), pad, h / STRIDE, w / STRIDE}, images.options());

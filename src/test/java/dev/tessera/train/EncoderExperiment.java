@@ -2,16 +2,13 @@ package dev.tessera.train;
 
 import dev.tessera.classic.CellGrid;
 import dev.tessera.classic.ClassicMatcher;
-import dev.tessera.eval.MosaicQuality;
 import dev.tessera.eval.QualityReport;
-import dev.tessera.eval.ScaleFigures;
 import dev.tessera.image.Images;
 import dev.tessera.model.Decoder;
 import dev.tessera.model.Encoder;
 import dev.tessera.model.PixelEncoder;
 import dev.tessera.model.Vgg16;
 import dev.tessera.render.IndexMap;
-import dev.tessera.render.MosaicRenderer;
 import dev.tessera.templates.TemplateSet;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -130,15 +127,10 @@ public final class EncoderExperiment {
     }
 
     private static void row(String encoder, String name, double agreement, int[] choice, TemplateSet set, BufferedImage image, CellGrid grid) {
-        IndexMap map = new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), choice, new float[choice.length], 0, null,
-                set.contentHash(), set.names());
-        QualityReport q = MosaicQuality.measure(image, new MosaicRenderer(set, grid.cellSize()).image(map));
-        System.out.printf(Locale.ROOT, "| %s | %s | %.3f | %s | %s | %d |%n", encoder, name, agreement, figures(q.full()), figures(q.quarter()),
-                map.distinctTemplates());
+        IndexMap map = LossPropertiesExperiment.map(choice, set, grid);
+        QualityReport q = LossPropertiesExperiment.quality(map, set, image);
+        System.out.printf(Locale.ROOT, "| %s | %s | %.3f | %s | %s | %d |%n", encoder, name, agreement,
+                LossPropertiesExperiment.figures(q.full()), LossPropertiesExperiment.figures(q.quarter()), map.distinctTemplates());
         System.out.flush();
-    }
-
-    private static String figures(ScaleFigures f) {
-        return String.format(Locale.ROOT, "%.2f / %.3f / %.2f", f.psnr(), f.ssim(), f.deltaE00());
     }
 }

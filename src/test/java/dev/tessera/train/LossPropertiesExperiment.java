@@ -84,10 +84,20 @@ public final class LossPropertiesExperiment {
         }
     }
 
-    private static void row(String name, String method, String loss, int[] choice, TemplateSet set, BufferedImage image, CellGrid grid) {
-        IndexMap map = new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), choice, new float[choice.length], 0, null,
+    /** The choice per cell as an index map of the set on the grid (no scores, no tint). */
+    static IndexMap map(int[] choice, TemplateSet set, CellGrid grid) {
+        return new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), choice, new float[choice.length], 0, null,
                 set.contentHash(), set.names());
-        QualityReport q = MosaicQuality.measure(image, new MosaicRenderer(set, grid.cellSize()).image(map));
+    }
+
+    /** DESIGN §6's figures of the map's mosaic against the picture. */
+    static QualityReport quality(IndexMap map, TemplateSet set, BufferedImage image) {
+        return MosaicQuality.measure(image, new MosaicRenderer(set, map.cellSize()).image(map));
+    }
+
+    private static void row(String name, String method, String loss, int[] choice, TemplateSet set, BufferedImage image, CellGrid grid) {
+        IndexMap map = map(choice, set, grid);
+        QualityReport q = quality(map, set, image);
         double judged;
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
             ViewingLoss byDefault = new ViewingLoss();
@@ -101,7 +111,7 @@ public final class LossPropertiesExperiment {
         System.out.flush();
     }
 
-    private static String figures(ScaleFigures f) {
+    static String figures(ScaleFigures f) {
         return String.format(Locale.ROOT, "%.2f / %.3f / %.2f", f.psnr(), f.ssim(), f.deltaE00());
     }
 
