@@ -87,6 +87,40 @@ public final class ClassicMatcher {
                         100 * r.gapBound() / Math.max(r.totalCost(), 1e-30), r.totalCost());
     }
 
+    /** Numbers in one cell's (or template's) signature: 6 per sub-cell (Oklab L, a and b times the chroma weight, sRGB/255 times its weight). */
+    public int signatureLength() {
+        return templates.dims();
+    }
+
+    /** Each template's signature as {@link #match} compares it, N × {@link #signatureLength()}, row-major (a copy). */
+    public float[] templateSignatures() {
+        return templates.features.clone();
+    }
+
+    /**
+     * Each cell's signature as {@link #match} compares it (tone-mapped when tone mapping is on),
+     * cells × {@link #signatureLength()}, row-major: the match cost is the squared Euclidean distance
+     * to a template's.
+     */
+    public float[] cellSignatures(BufferedImage image, CellGrid grid) {
+        return ColourSignatures.ofCells(image, grid, options.subcells(), options.toneMap() ? templates : null, new ToneMap[1]).features;
+    }
+
+    /**
+     * Bounds of each number of a signature over every colour a cell can have, lower then upper, each
+     * {@link #signatureLength()} long: what a cell's signature can reach, not only what a picture did.
+     */
+    public double[][] signatureBounds() {
+        int d = signatureLength();
+        double[] lo = new double[d], hi = new double[d];
+        double[] perLo = ColourSignatures.componentLower(), perHi = ColourSignatures.componentUpper();
+        for (int i = 0; i < d; i++) {
+            lo[i] = perLo[i % ColourSignatures.PER_SUBCELL];
+            hi[i] = perHi[i % ColourSignatures.PER_SUBCELL];
+        }
+        return new double[][] {lo, hi};
+    }
+
     public TemplateSet templateSet() {
         return set;
     }

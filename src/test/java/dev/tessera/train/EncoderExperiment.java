@@ -46,16 +46,22 @@ public final class EncoderExperiment {
             Map<String, Encoder> encoders = new LinkedHashMap<>();
             encoders.put("seeded VGG16 pool3", vgg);
             encoders.put("pixels", new PixelEncoder());
+            encoders.put("signatures", new SignatureEncoder(matcher));
             for (String only : System.getProperty("encoders", "").split(","))
                 if (!only.isEmpty()) encoders.keySet().retainAll(java.util.List.of(only.split("\\|")));
             boolean first = true;
             for (Map.Entry<String, Encoder> e : encoders.entrySet()) {
                 Encoder encoder = e.getValue();
-                try (Decoder decoder = Decoder.initialised(set.count(), 0)) {
+                boolean exact = encoder instanceof SignatureEncoder;
+                try (Decoder decoder = exact ? ((SignatureEncoder) encoder).classicStart() : Decoder.initialised(set.count(), 0)) {
                     long t0 = System.nanoTime();
                     double lr = Double.parseDouble(System.getProperty("lr", String.valueOf(ClassicImitation.DEFAULT_RATE)));
                     double soft = Double.parseDouble(System.getProperty("soft", "0"));
-                    if (soft > 0) softImitation(decoder, encoder, matcher, train, set.analysisTensor(), steps, lr, soft, e.getKey(), t0);
+                    if (exact) {
+                        int tune = Integer.getInteger("tune", 0);
+                        if (tune > 0) fineTune(encoder, decoder, set, train, size, tune, Double.parseDouble(System.getProperty("tunelr", "6e-6")),
+                                e.getKey(), t0);
+                    } else if (soft > 0) softImitation(decoder, encoder, matcher, train, set.analysisTensor(), steps, lr, soft, e.getKey(), t0);
                     else ClassicImitation.run(decoder, step -> {
                         Tensor batch = train.batch(step, 6);
                         try (NoGradGuard frozen = new NoGradGuard()) {
@@ -89,6 +95,29 @@ public final class EncoderExperiment {
                     }
                 }
                 first = false;
+            }
+        }
+    }
+
+    /**
+     * -Dtune=STEPS: the classic start trained on, as `tessera train` does after it: the default
+     * viewing loss (scales the size allows), β held at its end value (the start is already one-hot
+     * at the argmax), the method's staircase rate from -Dtunelr (default the method's 6e-6).
+     */
+    private static void fineTune(Encoder encoder, Decoder decoder, TemplateSet set, TrainingImages train, int size, int steps, double lr,
+            String name, long t0) {
+        java.util.List<Integer> scales = new java.util.ArrayList<>();
+        for (int sc : dev.tessera.model.ViewingLossConfig.defaults().scales()) if ((size >> sc) >= 11) scales.add(sc);
+        dev.tessera.model.MosaicLoss loss = new dev.tessera.model.ViewingLoss(dev.tessera.model.ViewingLossConfig.defaults().withScales(scales));
+        try (DecoderTrainer trainer = new DecoderTrainer(encoder, decoder, set.analysisTensor(), loss,
+                TemperatureSchedule.constant(TemperatureSchedule.END), LearningRateSchedule.method().startingAt(lr))) {
+            for (int i = 0; i < steps; i++) {
+                try (PointerScope scope = new PointerScope()) {
+                    DecoderTrainer.Step s = trainer.step(train.batch(i, 6));
+                    if ((i + 1) % 25 == 0 || i + 1 == steps)
+                        System.err.printf(Locale.ROOT, "%s: fine-tune step %d loss %.5g (%.0f s)%n", name, i + 1, s.loss(),
+                                (System.nanoTime() - t0) / 1e9);
+                }
             }
         }
     }

@@ -1,0 +1,230 @@
+package dev.tessera.train;
+
+import static org.bytedeco.pytorch.global.torch.cat;
+import static org.bytedeco.pytorch.global.torch.linalg_eigh;
+import static org.bytedeco.pytorch.global.torch.stack;
+import static org.bytedeco.pytorch.global.torch.zeros;
+
+import dev.tessera.classic.CellGrid;
+import dev.tessera.classic.ClassicMatcher;
+import dev.tessera.image.Images;
+import dev.tessera.model.Decoder;
+import dev.tessera.model.Encoder;
+import java.util.Arrays;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.T_TensorTensor_T;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * A weight-free encoder that sees each 8-px cell as classic matching does: the cell's signature
+ * (k×k sub-cells in Oklab and sRGB, {@link ClassicMatcher#cellSignatures}) minus the templates'
+ * mean signature, on the template set's first {@value #AXES} principal axes (the eigenvectors of
+ * the templates' signature scatter, largest first). So the features are a linear view of exactly
+ * what classic compares, and {@link #classicStart} can give the method's decoder weights whose
+ * argmax is classic's choice on every picture, seen or not: the good start the learned path needs
+ * (DESIGN §6), made exactly instead of by imitation.
+ *
+ * <p>Exactness: classic's cost ‖f(x) − f_k‖² ranks templates as 2⟨f(x) − m, f_k − m⟩ − ‖f_k − m‖²
+ * does (m the mean template signature); the inner product survives the projection when every
+ * f_k − m lies in the span of the kept axes, which holds when the set has at most {@value #AXES} + 1
+ * templates or its signatures span no more axes. Otherwise the dropped axes are those along which
+ * the templates vary least, and the argmax differs from classic's only where two templates nearly tie.
+ *
+ * <p>The features depend on the template set (its axes); a checkpoint records the set's hash
+ * beside {@link #origin()}, so the same set rebuilds the same encoder.
+ */
+public final class SignatureEncoder implements Encoder {
+    /** What a checkpoint records, followed by the sub-cell count and the number of axes kept. */
+    public static final String ORIGIN_PREFIX = "classic signatures on the template set's principal axes (tessera signature encoder v1)";
+    /**
+     * Principal axes kept: the decoder's 256 hidden channels less three that {@link #classicStart}
+     * spends on its LayerNorm (one that absorbs the mean, two constants that carry the bias).
+     */
+    public static final int AXES = Decoder.FEATURES - 3;
+
+    private final ClassicMatcher matcher;
+    private final int length, axes;
+    private final double[] mean;    // length
+    private final double[] basis;   // axes × length, orthonormal rows, largest variance first
+    private final Tensor meanTensor, basisTensor; // float, long-lived
+    private boolean closed;
+
+    /** The encoder for classic's matcher of a set ({@link ClassicImitation#matcher}); analyses its templates once. */
+    public SignatureEncoder(ClassicMatcher matcher) {
+        this.matcher = matcher;
+        this.length = matcher.signatureLength();
+        int n = matcher.templateSet().count();
+        float[] f = matcher.templateSignatures();
+        mean = new double[length];
+        for (int k = 0; k < n; k++) for (int i = 0; i < length; i++) mean[i] += f[k * length + i];
+        for (int i = 0; i < length; i++) mean[i] /= n;
+        this.axes = Math.min(AXES, length);
+        basis = principalAxes(f, n, length, mean, axes);
+        try (PointerScope scope = new PointerScope()) {
+            meanTensor = Tensor.create(toFloat(mean), 1, length);
+            basisTensor = Tensor.create(toFloat(basis), axes, length).t().contiguous();
+            meanTensor.retainReference();
+            basisTensor.retainReference();
+        }
+    }
+
+    /** The eigenvectors of Σ_k (f_k − m)(f_k − m)ᵀ with the {@code axes} largest eigenvalues, as rows, in double. */
+    private static double[] principalAxes(float[] f, int n, int length, double[] mean, int axes) {
+        double[] centred = new double[n * length];
+        for (int k = 0; k < n; k++) for (int i = 0; i < length; i++) centred[k * length + i] = f[k * length + i] - mean[i];
+        try (PointerScope scope = new PointerScope()) {
+            Tensor c = Tensor.create(centred, n, length);
+            Tensor scatter = c.t().matmul(c);
+            T_TensorTensor_T eig = linalg_eigh(scatter);
+            // Eigenvalues ascend: the last `axes` columns, largest first, as rows.
+            Tensor vectors = eig.get1().flip(1).narrow(1, 0, axes).t().contiguous();
+            double[] out = new double[axes * length];
+            vectors.data_ptr_double().get(out);
+            return out;
+        }
+    }
+
+    private static float[] toFloat(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+        return f;
+    }
+
+    /** B×3×H×W sRGB 0..255 (H, W multiples of 8) to B×256×H/8×W/8: the first {@code axes} channels the principal coordinates, the rest 0. */
+    @Override
+    public Tensor features(Tensor images) {
+        checkOpen();
+        if (images.dim() != 4 || images.size(1) != 3)
+            throw new IllegalArgumentException("signature encoder: expected B×3×H×W images, got " + Arrays.toString(images.sizes().vec().get()));
+        int h = (int) images.size(2), w = (int) images.size(3);
+        if (h % STRIDE != 0 || w % STRIDE != 0)
+            throw new IllegalArgumentException("signature encoder: image sides must be multiples of " + STRIDE + ", got " + h + "×" + w);
+        CellGrid grid = CellGrid.ofCellSize(w, h, STRIDE);
+        TensorVector each = new TensorVector();
+        Tensor pixels = images.to(ScalarType.Float).contiguous();
+        for (int b = 0; b < images.size(0); b++) {
+            float[] s = matcher.cellSignatures(Images.toImage(pixels.select(0, b)), grid);
+            Tensor coordinates = Tensor.create(s, grid.cells(), length).sub(meanTensor).matmul(basisTensor); // cells × axes
+            Tensor map = coordinates.t().reshape(axes, grid.rows(), grid.columns());
+            Tensor rest = zeros(new long[] {CHANNELS - axes, grid.rows(), grid.columns()}, map.options());
+            each.push_back(cat(new TensorVector(map, rest), 0));
+        }
+        return stack(each).to(images.options().dtype().toScalarType()).contiguous();
+    }
+
+    /** Principal axes kept: {@value #AXES}, or the signature's length when shorter. */
+    public int axes() {
+        return axes;
+    }
+
+    /**
+     * A decoder whose argmax, on these features, is classic's choice (exactly, as the class comment
+     * says when): the method's architecture with weights set, not trained.
+     *
+     * <p>conv 1×1: hidden channel j &lt; axes is coordinate g_j plus an offset c_j that keeps it
+     * above the LayerNorm's mean on every picture (from {@link ClassicMatcher#signatureBounds});
+     * channel 253 is a constant −Σc far below the rest, so that mean stays near 0 and the ReLU
+     * zeroes only this channel; channels 254 and 255 are the constants c₀ and c₀ + 1. After the
+     * LayerNorm every channel but 253 is (value − μ)/σ, linear. conv 3×3, centre tap only: template
+     * k weighs coordinate j by 2·(its own coordinate j) and the two constants so that μ cancels and
+     * −‖f_k − m‖² remains, giving (2⟨g, P(f_k − m)⟩ − ‖f_k − m‖²)/σ, classic's ranking times 1/σ;
+     * the last LayerNorm and β, positive scales, keep the argmax. Neighbour taps and unused channels
+     * start at 0, for training to use.
+     */
+    public Decoder classicStart() {
+        checkOpen();
+        int n = matcher.templateSet().count(), hidden = Decoder.FEATURES;
+        int absorb = hidden - 3, constant = hidden - 2, one = hidden - 1;
+        float[] f = matcher.templateSignatures();
+        double[][] bounds = matcher.signatureBounds();
+        double[] lowest = new double[axes];
+        for (int j = 0; j < axes; j++)
+            for (int i = 0; i < length; i++) {
+                double p = basis[j * length + i], lo = (bounds[0][i] - mean[i]) * p, hi = (bounds[1][i] - mean[i]) * p;
+                lowest[j] += Math.min(lo, hi);
+            }
+        // |μ| ≤ Σ_j |g_j| / 256 ≤ √axes · ‖f − m‖ / 256, with ‖f − m‖ bounded by the box's far corner.
+        double far = 0;
+        for (int i = 0; i < length; i++) {
+            double d = Math.max(Math.abs(bounds[0][i] - mean[i]), Math.abs(bounds[1][i] - mean[i]));
+            far += d * d;
+        }
+        double muBound = Math.sqrt(axes) * Math.sqrt(far) / hidden + 1;
+        double c0 = muBound;
+        double[] offset = new double[hidden];
+        double sum = 0;
+        for (int j = 0; j < hidden; j++) {
+            if (j == absorb) continue;
+            offset[j] = j < axes ? Math.max(0, -lowest[j]) + muBound : j == one ? c0 + 1 : c0;
+            sum += offset[j];
+        }
+        offset[absorb] = -sum;
+
+        float[] w1 = new float[hidden * hidden], b1 = new float[hidden];
+        for (int j = 0; j < axes; j++) w1[j * hidden + j] = 1;
+        for (int j = 0; j < hidden; j++) b1[j] = (float) offset[j];
+
+        float[] w2 = new float[n * hidden * 9];
+        for (int k = 0; k < n; k++) {
+            double[] centred = new double[length];
+            double norm2 = 0;
+            for (int i = 0; i < length; i++) {
+                centred[i] = f[k * length + i] - mean[i];
+                norm2 += centred[i] * centred[i];
+            }
+            double weights = 0, shifted = 0;
+            for (int j = 0; j < axes; j++) {
+                double coordinate = 0;
+                for (int i = 0; i < length; i++) coordinate += basis[j * length + i] * centred[i];
+                double wkj = 2 * coordinate;
+                w2[(k * hidden + j) * 9 + 4] = (float) wkj;
+                weights += wkj;
+                shifted += wkj * (offset[j] - c0);
+            }
+            // Output·σ = Σ_j w_kj (c_j + g_j − μ) + u (c₀ − μ) + v (c₀ + 1 − μ); μ cancels when Σw + u + v = 0,
+            // and what is left is Σ w_kj g_j + Σ w_kj (c_j − c₀) + v, which is the score when v = −‖f_k − m‖² − Σ w_kj (c_j − c₀).
+            double v = -norm2 - shifted, u = -weights - v;
+            w2[(k * hidden + one) * 9 + 4] = (float) v;
+            w2[(k * hidden + constant) * 9 + 4] = (float) u;
+        }
+        Decoder d = Decoder.initialised(n, 0);
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            var p = d.namedParameters();
+            p.get("conv1.weight").copy_(Tensor.create(w1, hidden, hidden, 1, 1));
+            p.get("conv1.bias").copy_(Tensor.create(b1, hidden));
+            p.get("conv2.weight").copy_(Tensor.create(w2, n, hidden, 3, 3));
+            p.get("conv2.bias").copy_(Tensor.create(new float[n], n));
+        } catch (RuntimeException e) {
+            d.close();
+            throw e;
+        }
+        return d;
+    }
+
+    @Override
+    public String origin() {
+        return ORIGIN_PREFIX + ": " + matcher.options().subcells() + "x" + matcher.options().subcells() + " sub-cells"
+                + (matcher.options().toneMap() ? ", tone-mapped" : "") + ", " + axes + " axes";
+    }
+
+    /** It reads sRGB 0..255 as given. */
+    @Override
+    public String preprocessingName() {
+        return "none";
+    }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("this SignatureEncoder is closed");
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        meanTensor.close();
+        basisTensor.close();
+    }
+}
