@@ -106,21 +106,6 @@ public final class ClassicMatcher {
         return ColourSignatures.ofCells(image, grid, options.subcells(), options.toneMap() ? templates : null, new ToneMap[1]).features;
     }
 
-    /**
-     * Bounds of each number of a signature over every colour a cell can have, lower then upper, each
-     * {@link #signatureLength()} long: what a cell's signature can reach, not only what a picture did.
-     */
-    public double[][] signatureBounds() {
-        int d = signatureLength();
-        double[] lo = new double[d], hi = new double[d];
-        double[] perLo = ColourSignatures.componentLower(), perHi = ColourSignatures.componentUpper();
-        for (int i = 0; i < d; i++) {
-            lo[i] = perLo[i % ColourSignatures.PER_SUBCELL];
-            hi[i] = perHi[i % ColourSignatures.PER_SUBCELL];
-        }
-        return new double[][] {lo, hi};
-    }
-
     public TemplateSet templateSet() {
         return set;
     }

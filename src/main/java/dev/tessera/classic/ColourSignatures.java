@@ -37,19 +37,6 @@ final class ColourSignatures {
         this.meanRgb = meanRgb;
     }
 
-    /**
-     * Lower bounds of the six numbers of a sub-cell over the sRGB cube: Oklab L from 0, a and b
-     * (times the chroma weight) from just below the cube's extremes (a −0.234, b −0.312), sRGB from 0.
-     */
-    static double[] componentLower() {
-        return new double[] {0, -0.25 * CHROMA_WEIGHT, -0.32 * CHROMA_WEIGHT, 0, 0, 0};
-    }
-
-    /** Upper bounds, as {@link #componentLower}: L to 1, a to 0.276, b to 0.199, sRGB to the weight. */
-    static double[] componentUpper() {
-        return new double[] {1, 0.28 * CHROMA_WEIGHT, 0.2 * CHROMA_WEIGHT, RGB_WEIGHT, RGB_WEIGHT, RGB_WEIGHT};
-    }
-
     int dims() {
         return PER_SUBCELL * subcells * subcells;
     }

@@ -11,7 +11,6 @@ import dev.tessera.model.Decoder;
 import dev.tessera.model.Encoder;
 import dev.tessera.model.MosaicLoss;
 import dev.tessera.model.PerceptualLoss;
-import dev.tessera.model.PixelEncoder;
 import dev.tessera.model.Vgg16;
 import dev.tessera.model.SeenLoss;
 import dev.tessera.model.SeenLossConfig;
@@ -19,11 +18,13 @@ import dev.tessera.model.ViewingLoss;
 import dev.tessera.render.IndexMap;
 import dev.tessera.render.MosaicRenderer;
 import dev.tessera.templates.TemplateSet;
+import dev.tessera.train.ClassicImitation;
 import dev.tessera.train.DecoderFit;
 import dev.tessera.train.ImageFit;
 import dev.tessera.train.LocalSearch;
 import dev.tessera.train.LogitFit;
 import dev.tessera.train.MosaicStep;
+import dev.tessera.train.SignatureEncoder;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -93,8 +94,9 @@ final class FitCommand implements Callable<Integer> {
 
     @Option(names = "--guard", negatable = true,
             description = "Logits: the local search takes no change that would make any DESIGN §6 figure (PSNR over RGB, SSIM on luma, "
-                    + "mean CIEDE2000, at full, 1/2 and 1/4 size, against the picture fit aims at) worse than classic's; "
-                    + "--no-guard: the seen loss alone decides (default: on for sets of pictures, off for glyph sets, which cannot "
+                    + "mean CIEDE2000, at full, 1/2 and 1/4 size, against the picture fit aims at) worse than classic's; decoder: "
+                    + "the argmax kept as the result must leave none worse than classic's (else the start's stands); "
+                    + "--no-guard: the loss alone decides (default: on for sets of pictures, off for glyph sets, which cannot "
                     + "make the picture's colours and gain structure by giving up a little of them).")
     Boolean guard;
 
@@ -112,7 +114,7 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--vgg", paramLabel = "FILE",
             description = "A VGG16 weight file (torchvision state dict, .pth or .safetensors): use the paper's vgg16 perceptual loss "
                     + "instead of the weight-free loss (for the logits' gradient phase; the local search stays on the seen loss), and, with --method decoder, that network as the encoder (without "
-                    + "--vgg the decoder's encoder is the pixel encoder). 'seeded' uses a deterministic random VGG16 (tests and "
+                    + "--vgg the decoder's encoder is the signature encoder, on which it starts as classic's choice exactly). 'seeded' uses a deterministic random VGG16 (tests and "
                     + "experiments only: it judges mosaics far worse than plain colour matching).")
     Path vgg;
 
@@ -142,24 +144,30 @@ final class FitCommand implements Callable<Integer> {
                     + loss.describe() + (decoder || network == null ? "" : "; then a local search on the seen loss"));
             IndexMap start, fitted;
             String summary;
+            MosaicRenderer renderer = new MosaicRenderer(set, grid.cellSize());
+            boolean guarded = guard != null ? guard : ImageFit.defaultGuard(set);
             if (decoder) {
                 start = classic.match(image, grid).map();
                 int[] startChoice = new int[start.cells()];
                 for (int i = 0; i < startChoice.length; i++) startChoice[i] = start.template(i);
+                QualityReport classicFigures = MosaicQuality.measure(target, renderer.image(start));
+                java.util.function.Predicate<int[]> admissible = !guarded ? choice -> true
+                        : choice -> MosaicQuality.measure(target, renderer.image(new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), choice,
+                                new float[choice.length], 0, null, set.contentHash(), set.names()))).nowhereWorseThan(classicFigures);
                 try (PointerScope scope = new PointerScope()) {
                     // The loss sees each cell at the templates' analysis size, and the picture classic aims at.
                     float[] planes = classic.target(image, grid, grid.columns() * a, grid.rows() * a);
                     Tensor x = Tensor.create(planes, 1, 3, grid.rows() * a, grid.columns() * a);
-                    DecoderFit.Result r = fitDecoder(network, x, set, startChoice, loss, rate, err);
+                    DecoderFit.Result r = fitDecoder(network, x, set, startChoice, loss, rate, admissible, err);
                     fitted = new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), r.choice(), r.distance(), 0, null,
                             set.contentHash(), set.names());
                     summary = String.format(Locale.ROOT, "fit: loss %.6g (classic) vs %.6g (decoder's best argmax, seen after step %d; "
                             + "%.6g after the warm start, %.1f%% of cells classic's; %.6g after the last step), %d of %d cells differ "
-                            + "from classic", r.classicLoss(), r.bestLoss(), r.bestStep(), r.warmLoss(), 100 * r.warmAgreement(),
-                            r.lastLoss(), r.changedCells(), r.choice().length);
+                            + "from classic%s", r.classicLoss(), r.bestLoss(), r.bestStep(), r.warmLoss(), 100 * r.warmAgreement(),
+                            r.lastLoss(), r.changedCells(), r.choice().length,
+                            guarded ? "; no argmax kept that makes a DESIGN §6 figure worse than classic's" : ", unguarded");
                 }
             } else {
-                boolean guarded = guard != null ? guard : ImageFit.defaultGuard(set);
                 ImageFit.Settings settings = new ImageFit.Settings(new LogitFit.Settings(steps, rate, 5),
                         new LocalSearch.Settings(candidates, ImageFit.DEFAULT_SWEEPS, guarded), seen);
                 ImageFit.Result r = ImageFit.run(image, grid, set, classic, network == null ? null : loss, settings,
@@ -172,7 +180,6 @@ final class FitCommand implements Callable<Integer> {
             String stem = Batch.stem(input);
             Files.createDirectories(output);
             fitted.save(output.resolve(stem + ".json"));
-            MosaicRenderer renderer = new MosaicRenderer(set, grid.cellSize());
             renderer.write(fitted, output.resolve(stem + ".png"));
 
             out.println(summary);
@@ -186,20 +193,25 @@ final class FitCommand implements Callable<Integer> {
         }
     }
 
-    /** A fresh decoder (seeded by --seed) fitted to the image; the encoder is --vgg's network, or the pixel encoder without one. */
+    /**
+     * A fresh decoder fitted to the image: on --vgg's network, seeded by --seed (and imitating classic
+     * first unless --warm-start none); without one on the signature encoder, starting as classic's choice exactly.
+     */
     private DecoderFit.Result fitDecoder(Vgg16 network, Tensor x, TemplateSet set, int[] classic, MosaicLoss loss, double rate,
-            PrintWriter err) throws java.io.IOException {
+            java.util.function.Predicate<int[]> admissible, PrintWriter err) throws java.io.IOException {
         if (cell != MosaicStep.ENCODER_STRIDE || set.analysisSize() != MosaicStep.ENCODER_STRIDE)
             throw new CommandLine.ParameterException(spec.commandLine(), "--method decoder needs " + MosaicStep.ENCODER_STRIDE
                     + "-px cells and templates analysed at " + MosaicStep.ENCODER_STRIDE + " px (the encoder's stride); got --cell "
                     + cell + " and analysis size " + set.analysisSize());
+        Encoder encoder = network != null ? network : new SignatureEncoder(ClassicImitation.matcher(set));
+        boolean exact = warmStart.exactStart(encoder);
         DecoderFit.Settings settings = new DecoderFit.Settings(steps, rate, 5, warmStart.settings("classic"));
         if (network == null)
-            err.println("tessera fit: no --vgg, so the decoder's encoder is the pixel encoder (each cell's own pixels); give --vgg FILE "
-                    + "for VGG16 pool3 features");
-        Encoder encoder = network != null ? network : new PixelEncoder();
-        try (Decoder d = Decoder.initialised(set.count(), seed)) {
-            return DecoderFit.fit(encoder, d, x, set.analysisTensor(), classic, loss, settings, w -> {
+            err.println("tessera fit: no --vgg, so the decoder's encoder is the signature encoder (each cell as classic sees it)"
+                    + (exact ? ", and the decoder starts at classic's choice exactly (the imitation only mends cells where the set's "
+                    + "principal axes do not suffice)" : "") + "; give --vgg FILE for VGG16 pool3 features");
+        try (Decoder d = warmStart.startingDecoder(encoder, set.count(), seed)) {
+            return DecoderFit.fit(encoder, d, x, set.analysisTensor(), classic, loss, settings, admissible, w -> {
                 err.printf(Locale.ROOT, "\rfit warm start %d/%d  cross-entropy %.4g  classic's choice in %.1f%% of cells   ", w.step(),
                         w.steps(), w.crossEntropy(), 100 * w.agreement());
                 if (w.step() == w.steps()) err.println();

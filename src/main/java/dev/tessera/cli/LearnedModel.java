@@ -51,7 +51,7 @@ final class LearnedModel implements AutoCloseable {
         Encoder encoder;
         try {
             checkpoint.requireTemplateSet(set.contentHash());
-            encoder = VggFlag.forCheckpoint(checkpoint, vgg);
+            encoder = VggFlag.forCheckpoint(checkpoint, vgg, set);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cli, "--model: " + e.getMessage());  // the message names the file
         }

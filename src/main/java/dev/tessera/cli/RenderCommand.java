@@ -88,7 +88,7 @@ final class RenderCommand implements Callable<Integer> {
         Files.createDirectories(output);
         Encoder chosen;
         try {
-            chosen = VggFlag.forCheckpoint(checkpoint, vgg);
+            chosen = VggFlag.forCheckpoint(checkpoint, vgg, set);
         } catch (IllegalArgumentException e) {
             throw usage("--model: " + e.getMessage());  // the message names the file
         }

@@ -39,7 +39,8 @@ import picocli.CommandLine;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train the learned decoder on a folder of images (JPEG/PNG, recursively) and write a checkpoint (.tsr) "
-                + "that `render --model` renders pictures with. The encoder is VGG16 up to pool3 from --vgg, or without it the pixel encoder; the loss is the weight-free "
+                + "that `render --model` renders pictures with. The encoder is VGG16 up to pool3 from --vgg, or without it the signature encoder (classic's view of each cell), on "
+                + "which the decoder starts as classic's choice exactly; the loss is the weight-free "
                 + "viewing loss unless --loss vgg16. Ctrl-C saves a checkpoint after the step in progress; --resume continues it."},
         footer = {"", "Exit codes: 0 written, 1 training diverged (no checkpoint of it written), 2 usage, 3 bad input, 4 I/O failure."})
 final class TrainCommand implements Callable<Integer> {
@@ -61,7 +62,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--vgg", paramLabel = "FILE",
             description = "VGG16 weights for the encoder (torchvision state dict, .pth or .safetensors), or 'seeded' for a "
                     + "deterministic random VGG16 (tests and experiments only: its features are not perceptual). Without it the "
-                    + "encoder is the pixel encoder (each 8-px cell's own pixels), which measured better than a seeded VGG16.")
+                    + "encoder is the signature encoder: each 8-px cell as classic matching sees it, on the template set's principal "
+                    + "axes, on which the decoder starts as classic's choice exactly (bench/RESULTS.md).")
     String vgg;
 
     @Option(names = "--loss", paramLabel = "viewing|vgg16", defaultValue = "viewing",
@@ -130,8 +132,9 @@ final class TrainCommand implements Callable<Integer> {
         TrainingImages data = TrainingImages.scan(images, hyper.imageSize(), hyper.seed(), err::println);
         if (previous != null) previous.requireTemplateSet(set.contentHash());
         torch.manual_seed(hyper.seed());
-        try (Encoder encoder = previous != null ? VggFlag.forCheckpoint(previous, vgg) : VggFlag.encoder(vgg);
-                Decoder decoder = Decoder.initialised(set.count(), hyper.seed());
+        try (Encoder encoder = previous != null ? VggFlag.forCheckpoint(previous, vgg, set) : VggFlag.encoder(vgg, set);
+                Decoder decoder = previous != null ? Decoder.initialised(set.count(), hyper.seed())
+                        : warmStart.startingDecoder(encoder, set.count(), hyper.seed());
                 PointerScope keep = new PointerScope()) {
             if (previous != null) previous.restoreInto(decoder);
             boolean warmed = warmStart.beforeTraining(decoder, encoder, set, data, hyper.batch(), previous != null, err);

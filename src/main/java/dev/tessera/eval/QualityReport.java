@@ -18,6 +18,19 @@ public record QualityReport(ScaleFigures full, ScaleFigures half, ScaleFigures q
         return new QualityReport(full, half, quarter, count);
     }
 
+    /**
+     * Whether no figure at any scale is worse than {@code other}'s: PSNR and SSIM at least, CIEDE2000
+     * at most (an SSIM that neither has, the picture being smaller than its window, counts as equal).
+     */
+    public boolean nowhereWorseThan(QualityReport other) {
+        for (int i = 0; i < 3; i++) {
+            ScaleFigures a = scales().get(i), b = other.scales().get(i);
+            boolean ssim = Double.isNaN(a.ssim()) && Double.isNaN(b.ssim()) || a.ssim() >= b.ssim();
+            if (!(a.psnr() >= b.psnr()) || !ssim || !(a.deltaE00() <= b.deltaE00())) return false;
+        }
+        return true;
+    }
+
     /** Full, ½, ¼, in that order. */
     public List<ScaleFigures> scales() {
         return List.of(full, half, quarter);

@@ -266,15 +266,20 @@ public final class Checkpoint {
     /** Refuses to go on with an encoder other than the one the decoder was trained on (as {@link Encoder#origin()} says). */
     public void requireEncoder(String origin) {
         if (encoderOrigin.equals(origin)) return;
-        if (trainedOnPixels())
-            throw new IllegalArgumentException(source + " was trained on the pixel encoder, not VGG16 " + origin + "; leave out --vgg");
+        if (weightFree())
+            throw new IllegalArgumentException(source + " was trained on the weight-free encoder '" + encoderOrigin + "', not '" + origin
+                    + "'" + (isWeightFree(origin) ? "" : "; leave out --vgg"));
         throw new IllegalArgumentException(source + " was trained with VGG16 " + encoderOrigin + ", not "
-                + (origin.equals(PixelEncoder.ORIGIN) ? "the pixel encoder" : origin) + "; pass the same --vgg");
+                + (isWeightFree(origin) ? "the weight-free encoder '" + origin + "'" : origin) + "; pass the same --vgg");
     }
 
-    /** Whether the decoder reads {@link PixelEncoder} features (no VGG16 weights needed). */
-    public boolean trainedOnPixels() {
-        return encoderOrigin.equals(PixelEncoder.ORIGIN);
+    /** Whether the decoder reads a weight-free encoder's features ({@link SignatureEncoder}, {@link PixelEncoder}): no VGG16 weights needed. */
+    public boolean weightFree() {
+        return isWeightFree(encoderOrigin);
+    }
+
+    private static boolean isWeightFree(String origin) {
+        return origin.equals(PixelEncoder.ORIGIN) || origin.startsWith(SignatureEncoder.ORIGIN_PREFIX);
     }
 
     /** A new decoder holding the saved weights; the caller closes it. */

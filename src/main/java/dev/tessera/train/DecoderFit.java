@@ -14,14 +14,17 @@ import org.bytedeco.pytorch.Tensor;
  * The fit mode with a decoder (DESIGN §3): a fresh decoder trained on one image alone, through the
  * frozen encoder's features (computed once), by the stitched step of {@link MosaicStep} and Adam,
  * while β ramps from 1 to {@link TemperatureSchedule#END} over the first half of the steps.
- * Optionally warm-started by {@link ClassicImitation} on that image's classic solution; then β is
- * held at the end value throughout ({@link TemperatureSchedule#constant}). Every few
+ * Optionally warm-started by {@link ClassicImitation} on that image's classic solution, or given
+ * already choosing it ({@link SignatureEncoder#classicStart}); then β is held at the end value
+ * throughout ({@link TemperatureSchedule#constant}). Every few
  * steps the argmax mosaic is scored; the best seen (the warm start's included) is the result. Unlike
  * {@link LogitFit}, classic's own choice is not a candidate: the result is the decoder's.
  */
 public final class DecoderFit {
     /** Adam's rate on the decoder when none is given; see {@link ClassicImitation#DEFAULT_RATE}. */
     public static final double DEFAULT_RATE = 1e-3;
+    /** Share of cells on classic's choice from which a decoder counts as started there: a random one agrees in about 1/N. */
+    static final double STARTS_AS_CLASSIC = 0.9;
 
     /**
      * @param steps perceptual steps
@@ -76,6 +79,17 @@ public final class DecoderFit {
      */
     public static Result fit(Encoder encoder, Decoder decoder, Tensor image, Tensor templates, int[] classic, MosaicLoss loss,
             Settings settings, Consumer<ClassicImitation.Step> warmProgress, Consumer<Progress> progress) {
+        return fit(encoder, decoder, image, templates, classic, loss, settings, choice -> true, warmProgress, progress);
+    }
+
+    /**
+     * As above, keeping as the result only argmax choices that {@code admissible} accepts (besides
+     * the start's, which stands when nothing later is accepted): `fit` passes a guard that no DESIGN
+     * §6 figure is worse than classic's, as the logits fit's search has.
+     */
+    public static Result fit(Encoder encoder, Decoder decoder, Tensor image, Tensor templates, int[] classic, MosaicLoss loss,
+            Settings settings, java.util.function.Predicate<int[]> admissible, Consumer<ClassicImitation.Step> warmProgress,
+            Consumer<Progress> progress) {
         new MosaicStep(encoder, decoder, templates, loss); // checks the shapes with its messages
         if (image.dim() != 4 || image.size(0) != 1 || image.size(2) % MosaicStep.ENCODER_STRIDE != 0
                 || image.size(3) % MosaicStep.ENCODER_STRIDE != 0)
@@ -85,8 +99,6 @@ public final class DecoderFit {
         if (classic.length != rows * columns)
             throw new IllegalArgumentException("fit: " + classic.length + " classic choices for " + rows * columns + " cells");
 
-        TemperatureSchedule temperature = settings.warmStart().steps() > 0 ? TemperatureSchedule.constant(settings.betaEnd())
-                : TemperatureSchedule.reaching(settings.betaEnd(), Math.max(1, settings.steps() / 2.0));
         try (PointerScope outer = new PointerScope(); LossTarget target = loss.prepare(image)) {
             Tensor features;
             try (NoGradGuard frozen = new NoGradGuard()) {
@@ -94,11 +106,17 @@ public final class DecoderFit {
             }
             Tensor classicIds = Tensor.create(java.util.Arrays.stream(classic).asLongStream().toArray(), 1, rows, columns);
             double classicLoss = HardMosaic.loss(classic, templates, rows, columns, loss, target);
-            ClassicImitation.run(decoder, step -> new ClassicImitation.Example(features, classicIds), settings.warmStart(), warmProgress);
+            // A decoder built to choose as classic does (SignatureEncoder.classicStart) needs no imitation where it already does.
+            if (agreement(argmax(decoder, features), classic) < 1)
+                ClassicImitation.run(decoder, step -> new ClassicImitation.Example(features, classicIds), settings.warmStart(), warmProgress);
 
             int[] best = argmax(decoder, features);
             double warmLoss = HardMosaic.loss(best, templates, rows, columns, loss, target), bestLoss = warmLoss, lastLoss = warmLoss;
             double warmAgreement = agreement(best, classic);
+            // A decoder that starts at classic's choice (imitated, or built so: SignatureEncoder.classicStart) holds β at its end.
+            TemperatureSchedule temperature = settings.warmStart().steps() > 0 || warmAgreement >= STARTS_AS_CLASSIC
+                    ? TemperatureSchedule.constant(settings.betaEnd())
+                    : TemperatureSchedule.reaching(settings.betaEnd(), Math.max(1, settings.steps() / 2.0));
             int bestStep = 0;
             Adam adam = MethodAdam.create(decoder.parameters(), settings.learningRate());
             for (int step = 1; step <= settings.steps(); step++) {
@@ -115,7 +133,7 @@ public final class DecoderFit {
                     int[] choice = argmax(decoder, features);
                     hard = HardMosaic.loss(choice, templates, rows, columns, loss, target);
                     lastLoss = hard;
-                    if (hard < bestLoss) {
+                    if (hard < bestLoss && admissible.test(choice)) {
                         bestLoss = hard;
                         best = choice;
                         bestStep = step;

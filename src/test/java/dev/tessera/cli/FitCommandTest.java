@@ -4,6 +4,7 @@ import dev.tessera.testing.OneTorchThread;
 import dev.tessera.testing.TestPictures;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tessera.image.Images;
@@ -77,26 +78,38 @@ class FitCommandTest {
     }
 
     @Test
-    void aDecoderFitImitatesClassicFirstAndWritesItsArgmaxMosaic() throws Exception {
+    void aDecoderFitStartsAtClassicsChoiceAndWritesItsArgmaxMosaic() throws Exception {
         Path image = picture("photo.png", 48, 48, 3);
         Path tiles = picture("tiles.png", 24, 24, 4);
         Path out = dir.resolve("out");
         TesseraCommandTest.Run r = TesseraCommandTest.run("fit", image.toString(), "--grid", tiles.toString(), "--grid-tiles", "3x3",
-                "-o", out.toString(), "--method", "decoder", "--steps", "5", "--warm-start-steps", "120", "--warm-start-lr", "1e-2");
+                "-o", out.toString(), "--method", "decoder", "--steps", "5");
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.err().contains("fit warm start 120/120"), r.err());
-        assertTrue(r.err().contains("encoder is the pixel encoder"), "without --vgg the encoder is the pixel encoder, and says so");
+        assertTrue(r.err().contains("encoder is the signature encoder") && r.err().contains("starts at classic's choice exactly"),
+                "without --vgg the encoder is the signature encoder, and says so: " + r.err());
+        assertFalse(r.err().contains("fit warm start"), "no imitation runs: " + r.err());
         assertTrue(r.err().contains("fit step 5/5"), r.err());
         Matcher m = Pattern.compile("fit: loss (\\S+) \\(classic\\) vs (\\S+) \\(decoder's best argmax.*?(\\S+) after the warm start, "
                 + "(\\S+)% of cells classic's").matcher(r.out());
         assertTrue(m.find(), r.out());
-        assertEquals(100.0, Double.parseDouble(m.group(4)), 0, "120 imitation steps teach the 36 cells classic's choice");
+        assertEquals(100.0, Double.parseDouble(m.group(4)), 0, "the decoder is built choosing classic's template in all 36 cells");
         assertEquals(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(3)), 0, "so the warm start's loss is classic's");
         assertTrue(Double.parseDouble(m.group(2)) <= Double.parseDouble(m.group(3)), r.out());
         BufferedImage mosaic = Images.read(out.resolve("photo.png"));
         assertEquals(48, mosaic.getWidth());
         IndexMap map = IndexMap.load(out.resolve("photo.json"));
         assertEquals(36, map.cells());
+        // Guarded by default with a set of pictures: whatever argmax is kept, no figure is worse than classic's.
+        assertTrue(r.out().contains("no argmax kept that makes a DESIGN §6 figure worse than classic's"), r.out());
+        double[][] classic = figures(r.out(), "classic:"), fit = figures(r.out(), "fit:");
+        for (int scale = 0; scale < 3; scale++) {
+            assertTrue(fit[scale][0] >= classic[scale][0], "PSNR at scale " + scale + ": " + r.out());
+            assertTrue(fit[scale][2] <= classic[scale][2], "CIEDE2000 at scale " + scale + ": " + r.out());
+        }
+        TesseraCommandTest.Run free = TesseraCommandTest.run("fit", image.toString(), "--grid", tiles.toString(), "--grid-tiles", "3x3",
+                "-o", dir.resolve("free").toString(), "--method", "decoder", "--steps", "5", "--no-guard");
+        assertEquals(0, free.exit(), free.err());
+        assertTrue(free.out().contains(", unguarded"), free.out());
 
         TesseraCommandTest.Run cold = TesseraCommandTest.run("fit", image.toString(), "--grid", tiles.toString(), "--grid-tiles", "3x3",
                 "-o", dir.resolve("cold").toString(), "--method", "decoder", "--steps", "1", "--warm-start", "none");

@@ -216,7 +216,7 @@ class TrainCommandTest {
     }
 
     @Test
-    void withoutVggTheEncoderIsThePixelEncoderAndRenderNeedsNoWeights() throws Exception {
+    void withoutVggTheEncoderIsTheSignatureEncoderTheDecoderStartsAsClassicAndRenderNeedsNoWeights() throws Exception {
         Path images = dir.resolve("images");
         picture(images.resolve("a.png"), 32, 32, 31);
         picture(images.resolve("b.png"), 32, 32, 32);
@@ -227,8 +227,9 @@ class TrainCommandTest {
         a.remove("--vgg");
         TesseraCommandTest.Run trained = TesseraCommandTest.run(a.toArray(String[]::new));
         assertEquals(0, trained.exit(), trained.err());
-        assertTrue(trained.err().contains("encoder " + dev.tessera.model.PixelEncoder.ORIGIN), trained.err());
-        assertTrue(Checkpoint.load(model).trainedOnPixels());
+        assertTrue(trained.err().contains("encoder " + dev.tessera.train.SignatureEncoder.ORIGIN_PREFIX), trained.err());
+        assertTrue(trained.err().contains("the decoder starts at classic's choice exactly"), trained.err());
+        assertTrue(Checkpoint.load(model).weightFree());
 
         Path photo = picture(dir.resolve("in/photo.png"), 40, 24, 34);
         Path out = dir.resolve("out");
@@ -240,7 +241,7 @@ class TrainCommandTest {
         TesseraCommandTest.Run withVgg = TesseraCommandTest.run("render", "--model", model.toString(), "--vgg", "seeded", "--grid",
                 tiles.toString(), "--grid-tiles", "3x3", "-o", dir.resolve("out2").toString(), photo.toString());
         assertEquals(2, withVgg.exit(), withVgg.err());
-        assertTrue(withVgg.err().contains("was trained on the pixel encoder") && withVgg.err().contains("leave out --vgg"), withVgg.err());
+        assertTrue(withVgg.err().contains("was trained on the weight-free encoder") && withVgg.err().contains("leave out --vgg"), withVgg.err());
 
         a.addAll(List.of("--loss", "vgg16"));
         TesseraCommandTest.Run paperLoss = TesseraCommandTest.run(a.toArray(String[]::new));

@@ -125,13 +125,14 @@ class CheckpointTest {
             Checkpoint c = Checkpoint.load(file);
             c.requireTemplateSet("hash-1");
             c.requireEncoder("seeded random weights (seed 3), not pretrained");
-            assertFalse(c.trainedOnPixels());
+            assertFalse(c.weightFree());
             IllegalArgumentException set = assertThrows(IllegalArgumentException.class, () -> c.requireTemplateSet("hash-2"));
             assertTrue(set.getMessage().contains("hash-1") && set.getMessage().contains("hash-2"), set.getMessage());
             IllegalArgumentException vgg = assertThrows(IllegalArgumentException.class, () -> c.requireEncoder("vgg16.pth (zip)"));
             assertTrue(vgg.getMessage().contains("vgg16.pth") && vgg.getMessage().contains("--vgg"), vgg.getMessage());
             IllegalArgumentException pixels = assertThrows(IllegalArgumentException.class, () -> c.requireEncoder(PixelEncoder.ORIGIN));
-            assertTrue(pixels.getMessage().contains("not the pixel encoder") && pixels.getMessage().contains("pass the same --vgg"),
+            assertTrue(pixels.getMessage().contains("not the weight-free encoder '" + PixelEncoder.ORIGIN + "'")
+                    && pixels.getMessage().contains("pass the same --vgg"),
                     pixels.getMessage());
         }
     }
@@ -143,11 +144,12 @@ class CheckpointTest {
             Checkpoint.of(d, "hash-1", NAMES, pixels.origin(), pixels.preprocessingName(), HYPER,
                     TemperatureSchedule.reaching(15, 10).state(), null).save(file);
             Checkpoint c = Checkpoint.load(file);
-            assertTrue(c.trainedOnPixels());
+            assertTrue(c.weightFree());
             assertEquals("none", c.preprocessing());
             c.requireEncoder(PixelEncoder.ORIGIN);
             IllegalArgumentException vgg = assertThrows(IllegalArgumentException.class, () -> c.requireEncoder("vgg16.pth (zip)"));
-            assertTrue(vgg.getMessage().contains("pixel encoder") && vgg.getMessage().contains("leave out --vgg"), vgg.getMessage());
+            assertTrue(vgg.getMessage().contains("weight-free encoder '" + PixelEncoder.ORIGIN + "'") && vgg.getMessage().contains("leave out --vgg"),
+                    vgg.getMessage());
         }
     }
 
