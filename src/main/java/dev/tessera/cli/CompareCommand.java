@@ -84,7 +84,7 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE", description = "The learned mode's checkpoint (.tsr, from `tessera train`).")
     Path model;
 
-    @Option(names = "--vgg", paramLabel = "FILE|seeded", description = "The learned mode's VGG16 weights: those it was trained with (none for a model trained on the pixel encoder).")
+    @Option(names = "--vgg", paramLabel = "FILE|seeded", description = "The learned mode's VGG16 weights: those it was trained with (none for a model trained without --vgg, on a weight-free encoder).")
     String vgg;
 
     @Override

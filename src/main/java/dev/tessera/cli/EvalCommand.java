@@ -66,7 +66,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--images", paramLabel = "DIR", description = "With --model: the pictures (PNG/JPEG, recursively).")
     Path images;
 
-    @Option(names = "--vgg", paramLabel = "FILE|seeded", description = "With --model: the VGG16 weights it was trained with (none for a model trained on the pixel encoder).")
+    @Option(names = "--vgg", paramLabel = "FILE|seeded", description = "With --model: the VGG16 weights it was trained with (none for a model trained without --vgg, on a weight-free encoder).")
     String vgg;
 
     @Option(names = {"-o", "--output"}, paramLabel = "REPORTDIR", description = "With --model: folder for the report.")

@@ -39,7 +39,7 @@ final class RenderCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE", description = "Trained checkpoint (.tsr): render the IN pictures; -o is a folder.")
     Path model;
 
-    @Option(names = "--vgg", paramLabel = "FILE|seeded", description = "With --model: the VGG16 weights it was trained with (none for a model trained on the pixel encoder).")
+    @Option(names = "--vgg", paramLabel = "FILE|seeded", description = "With --model: the VGG16 weights it was trained with (none for a model trained without --vgg, on a weight-free encoder).")
     String vgg;
 
     @Parameters(paramLabel = "IN", arity = "0..*", description = "With --model: images, folders of images, or globs.")

@@ -5,7 +5,9 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * What the decoder sees of a picture (DESIGN §1 step 1): B×3×H×W sRGB 0..255, H and W multiples of
  * {@link #STRIDE}, to B×{@link #CHANNELS}×H/8×W/8 features. VGG16 up to pool3 with real weights, or,
- * without them, whatever measures best (DESIGN §2): {@link PixelEncoder}, the cell's own pixels.
+ * without them, whatever measures best (DESIGN §2): the signature encoder (dev.tessera.train), each
+ * cell as classic matching sees it, on which the decoder can start at classic's choice exactly;
+ * earlier, {@link PixelEncoder}, the cell's own pixels.
  * A checkpoint records {@link #origin()} and refuses another encoder.
  */
 public interface Encoder extends AutoCloseable {
