@@ -9,12 +9,14 @@
 # Reference in the same run: `tessera classic` on the same pictures, so numbers from a busy machine
 # can be read as ratios.
 #
-# Usage: bench/learned-speed.sh [STEPS_512 [STEPS_256 [PICTURES]]]   (WORK=DIR keeps the files)
+# Usage: bench/learned-speed.sh [STEPS_512 [STEPS_256 [PICTURES]]]   (WORK=DIR keeps the files;
+#        VGG=seeded (default) for the seeded VGG16 encoder, VGG= for the default weight-free signature encoder)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps512=${1:-4}
 steps256=${2:-12}
 pictures=${3:-12}
+vgg=(); [[ -n "${VGG-seeded}" ]] && vgg=(--vgg "${VGG-seeded}")
 work=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/tessera-learned-speed.XXXXXX")}
 mkdir -p "$work"
 ./tessera --help >/dev/null   # builds first if needed, so the build is not measured
@@ -41,7 +43,7 @@ for job in "512 6 $steps512" "256 1 $steps256"; do
     read -r size batch steps <<<"$job"
     rm -rf "$work/train-$size"
     read -r wall rss < <(timed "train-$size" ./tessera train --images "$work/pictures" -o "$work/train-$size/model.tsr" \
-        --size "$size" --batch "$batch" --steps "$steps" --vgg seeded --checkpoint-every "$steps" --preview-every 0)
+        --size "$size" --batch "$batch" --steps "$steps" "${vgg[@]}" --checkpoint-every "$steps" --preview-every 0)
     printf "train  %3d² batch %d: %s s/step (mean of steps 2..%d)   process %6.1f s   peak RSS %5d MB\n" \
         "$size" "$batch" "$(step_time "$work/train-$size/model.csv" "$batch")" "$steps" "$wall" "$rss"
 done
@@ -49,7 +51,7 @@ done
 model="$work/train-256/model.tsr"
 for tile in 8 32; do
     rm -rf "$work/render-$tile" "$work/classic-$tile"
-    read -r wall rss < <(timed "render-$tile" ./tessera render --model "$model" --vgg seeded "$work/pictures" -o "$work/render-$tile" --tile "$tile")
+    read -r wall rss < <(timed "render-$tile" ./tessera render --model "$model" "${vgg[@]}" "$work/pictures" -o "$work/render-$tile" --tile "$tile")
     side=$((512 / 8 * tile))
     awk -v n="$pictures" -v w="$wall" -v r="$rss" -v t="$tile" -v s="$side" 'BEGIN {
         printf "render --model, %2d-px tiles (%d² out): %5.2f pictures/s  %6.1f MP/s   process %6.1f s   peak RSS %5d MB\n",

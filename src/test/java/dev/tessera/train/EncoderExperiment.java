@@ -25,10 +25,12 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 /**
  * Which encoder lets the decoder learn classic's choice on pictures it was not trained on: the
  * classic imitation (cross-entropy on classic's template per cell) over a folder of training
- * pictures with the seeded VGG16's pool3 and with {@link PixelEncoder}, then, on held-out
+ * pictures with the seeded VGG16's pool3 and with {@link PixelEncoder}, or, with
+ * {@link SignatureEncoder}, its {@link SignatureEncoder#classicStart} (no imitation) and then
+ * -Dtune=STEPS steps of training on the viewing loss at -Dtunelr=RATE; then, on held-out
  * pictures, the share of cells where the decoder's argmax is classic's and the §6 figures of its
  * mosaic against classic's. Args: STEPS SET TRAIN_DIR SIZE HELD_OUT... (8-px cells); -Dlr=RATE (default 1e-3),
- * -Dencoders=NAME|NAME picks encoders.
+ * -Dencoders=NAME|NAME picks encoders ("seeded VGG16 pool3", "pixels", "signatures").
  */
 public final class EncoderExperiment {
     private EncoderExperiment() {}
