@@ -172,6 +172,6 @@ final class CompareCommand implements Callable<Integer> {
         });
         if (settings.gradient().steps() > 0) err.println();
         return new Made(result.fitted(), String.format(Locale.ROOT, "logit fit, %d steps from classic, then a local search: %s",
-                settings.gradient().steps(), FitCommand.summary(result, settings.search().guard()).replaceFirst("^fit: ", "")));
+                settings.gradient().steps(), FitCommand.summary(result, settings.search()).replaceFirst("^fit: ", "")));
     }
 }

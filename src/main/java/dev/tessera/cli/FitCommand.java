@@ -51,9 +51,10 @@ import picocli.CommandLine;
                 + "is kept); then a local search on the hard mosaic tries, cell by cell, the --candidates templates nearest by colour "
                 + "and the gradient phase's choice, and keeps a change when it lowers the seen loss (Oklab + sRGB + SSIM on area "
                 + "averages at full, 1/2 and 1/4 size, as the quality figures are measured) and, with --guard (the default with "
-                + "picture sets), leaves none of the quality figures worse than classic's. --method decoder: a fresh decoder on the "
-                + "encoder's features of this "
-                + "image is trained on the viewing loss (the method's blur), after imitating classic (--warm-start). "
+                + "picture sets), leaves none of the quality figures worse than classic's; with glyph sets it weighs structure "
+                + "higher, tries every glyph and gives up at most --psnr-budget dB of PSNR. --method decoder: a fresh decoder on "
+                + "the encoder's features of this image, starting at classic's choice, is trained on the viewing loss (the method's "
+                + "blur); with --guard only argmaxes no worse than classic are kept. "
                 + "Writes OUTDIR/NAME.png and NAME.json (the index map) and prints the quality figures of classic and fit."},
         footer = {"", "Exit codes: 0 written, 2 usage, 3 bad input, 4 I/O failure."})
 final class FitCommand implements Callable<Integer> {
@@ -87,17 +88,25 @@ final class FitCommand implements Callable<Integer> {
             description = "Adam's learning rate (default: " + DEFAULT_LR + " on the logits, " + DecoderFit.DEFAULT_RATE + " on a decoder).")
     Double lr;
 
-    @Option(names = "--candidates", paramLabel = "K", defaultValue = "" + ImageFit.DEFAULT_CANDIDATES,
+    @Option(names = "--candidates", paramLabel = "K",
             description = "Logits: templates the local search tries per cell, nearest by colour, besides the gradient phase's choice "
-                    + "(default: ${DEFAULT-VALUE}).")
-    int candidates;
+                    + "(default: " + ImageFit.DEFAULT_CANDIDATES + "; every glyph for a glyph set).")
+    Integer candidates;
+
+    @Option(names = "--psnr-budget", paramLabel = "DB",
+            description = "Logits, unguarded: the local search takes no change that would leave the full-size PSNR (against the "
+                    + "picture, not its tone map) more than DB below classic's, whatever it gains in structure (default: "
+                    + ImageFit.GLYPH_PSNR_BUDGET + " for a glyph set, whose fit weighs structure at " + ImageFit.GLYPH_SSIM_WEIGHT
+                    + "; else 0, no bound).")
+    Double psnrBudget;
 
     @Option(names = "--guard", negatable = true,
             description = "Logits: the local search takes no change that would make any DESIGN §6 figure (PSNR over RGB, SSIM on luma, "
                     + "mean CIEDE2000, at full, 1/2 and 1/4 size, against the picture fit aims at) worse than classic's; decoder: "
                     + "the argmax kept as the result must leave none worse than classic's (else the start's stands); "
-                    + "--no-guard: the loss alone decides (default: on for sets of pictures, off for glyph sets, which cannot "
-                    + "make the picture's colours and gain structure by giving up a little of them).")
+                    + "--no-guard: the loss alone decides, within --psnr-budget (default: on for sets of pictures; off for glyph "
+                    + "sets, which cannot make the picture's colours and gain structure by giving up a little of them, within the "
+                    + "PSNR budget).")
     Boolean guard;
 
     @Mixin
@@ -137,7 +146,7 @@ final class FitCommand implements Callable<Integer> {
         torch.manual_seed(seed);
         Vgg16 network = vgg == null ? null : VggFlag.open(vgg.toString());
         try {
-            SeenLossConfig seen = ImageFit.coloursAsClassicSees(SeenLossConfig.defaults(), a, classic.options().subcells());
+            SeenLossConfig seen = ImageFit.coloursAsClassicSees(ImageFit.defaultSeen(set), a, classic.options().subcells());
             MosaicLoss loss = network != null ? new PerceptualLoss(network) : decoder ? new ViewingLoss() : new SeenLoss(seen);
             err.println("tessera fit: " + grid.columns() + "x" + grid.rows() + " cells, " + set.count() + " templates ('"
                     + set.description() + "'), " + steps + " steps " + (decoder ? "of a decoder" : "on the logits") + "; "
@@ -168,13 +177,19 @@ final class FitCommand implements Callable<Integer> {
                             guarded ? "; no argmax kept that makes a DESIGN §6 figure worse than classic's" : ", unguarded");
                 }
             } else {
-                ImageFit.Settings settings = new ImageFit.Settings(new LogitFit.Settings(steps, rate, 5),
-                        new LocalSearch.Settings(candidates, ImageFit.DEFAULT_SWEEPS, guarded), seen);
+                double budget = psnrBudget != null ? psnrBudget : guarded ? 0 : ImageFit.defaultPsnrBudget(set);
+                ImageFit.Settings settings;
+                try {
+                    settings = new ImageFit.Settings(new LogitFit.Settings(steps, rate, 5), new LocalSearch.Settings(
+                            candidates != null ? candidates : ImageFit.defaultCandidates(set), ImageFit.DEFAULT_SWEEPS, guarded, budget), seen);
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                }
                 ImageFit.Result r = ImageFit.run(image, grid, set, classic, network == null ? null : loss, settings,
                         p -> progress(err, p.step(), p.steps(), p.softLoss(), p.bestHardLoss(), p.beta()));
                 start = r.classic();
                 fitted = r.fitted();
-                summary = summary(r, guarded);
+                summary = summary(r, settings.search());
             }
             err.println();
             String stem = Batch.stem(input);
@@ -223,7 +238,7 @@ final class FitCommand implements Callable<Integer> {
     }
 
     /** What the two phases did, on one line. */
-    static String summary(ImageFit.Result r, boolean guard) {
+    static String summary(ImageFit.Result r, LocalSearch.Settings search) {
         int changed = 0, cells = r.fitted().cells();
         for (int i = 0; i < cells; i++) if (r.fitted().template(i) != r.classic().template(i)) changed++;
         LogitFit.Result g = r.gradient();
@@ -231,7 +246,9 @@ final class FitCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "fit: gradient phase loss %.6g -> %.6g (best hard mosaic after step %d); local search on the "
                 + "seen loss %.6g -> %.6g (%d changes in %d sweeps%s); %d of %d cells differ from classic", g.startLoss(), g.bestLoss(),
                 g.bestStep(), s.startLoss(), s.loss(), s.changes(), s.sweeps(),
-                guard ? ", none allowed to make a DESIGN §6 figure worse than classic's" : ", unguarded", changed, cells);
+                search.guard() ? ", none allowed to make a DESIGN §6 figure worse than classic's"
+                        : search.psnrBudget() > 0 ? String.format(Locale.ROOT, ", none allowed to take full-size PSNR more than %.3g dB "
+                                + "below classic's", search.psnrBudget()) : ", unguarded", changed, cells);
     }
 
     private static void progress(PrintWriter err, int step, int steps, double soft, double bestHard, double beta) {

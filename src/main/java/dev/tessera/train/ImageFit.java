@@ -2,6 +2,7 @@ package dev.tessera.train;
 
 import dev.tessera.classic.CellGrid;
 import dev.tessera.classic.ClassicMatcher;
+import dev.tessera.image.Resampler;
 import dev.tessera.model.MosaicLoss;
 import dev.tessera.model.SeenLoss;
 import dev.tessera.model.SeenLossConfig;
@@ -73,7 +74,9 @@ public final class ImageFit {
             // No sweeps: the gradient phase's choice is the result (the procedure before the local search, for experiments).
             search = settings.search().maxSweeps() == 0
                     ? new LocalSearch.Result(gradient.choice(), Double.NaN, Double.NaN, 0, 0)
-                    : LocalSearch.run(planes, templates, set.count(), a, grid.rows(), grid.columns(), seen, startChoice,
+                    : LocalSearch.run(planes, classic.options().toneMap() && settings.search().psnrBudget() > 0
+                            ? Resampler.resize(image, grid.region(), 0xffffff, grid.columns() * a, grid.rows() * a) : null,
+                            templates, set.count(), a, grid.rows(), grid.columns(), seen, startChoice,
                             gradient.choice(), settings.search());
             distance = LogitFit.chosen(LogitFit.distances(x, t), search.choice());
         }
@@ -98,10 +101,45 @@ public final class ImageFit {
         return config.withColourWeights(weights);
     }
 
+    /**
+     * λ, the structure term's weight, for glyph sets. Glyphs reach few of a picture's colours (luma
+     * 217–255 at 8 px), so a glyph mosaic is judged by its structure; at the default 0.02 with the 32
+     * colour-nearest glyphs the search raised full-size SSIM by +0.004 to +0.010 without the tone map
+     * and by +0.013 on rocket with it; at 1, with every glyph tried and the PSNR it costs bounded by
+     * {@link #GLYPH_PSNR_BUDGET}, by +0.08 to +0.27 on four photos either way (bench/RESULTS.md,
+     * "Glyphs: structure within a PSNR budget").
+     */
+    public static final double GLYPH_SSIM_WEIGHT = 1.0;
+    /**
+     * dB of full-size PSNR against classic, measured against the picture itself (not the tone-mapped
+     * one the search aims at), that a glyph fit may give up for structure: the issue's bar.
+     */
+    public static final double GLYPH_PSNR_BUDGET = 0.5;
+
+    /**
+     * Templates the search tries per cell: {@link #DEFAULT_CANDIDATES} nearest by colour, or every
+     * glyph of a glyph set, whose colour-nearest glyphs for a dark cell are all the densest ones (the
+     * blank that gives a flat region its structure is the farthest by colour).
+     */
+    public static int defaultCandidates(TemplateSet set) {
+        return set.isGlyphSet() ? set.count() : DEFAULT_CANDIDATES;
+    }
+
+    /** The seen loss's weights: the defaults, with {@link #GLYPH_SSIM_WEIGHT} for glyph sets. */
+    public static SeenLossConfig defaultSeen(TemplateSet set) {
+        return set.isGlyphSet() ? SeenLossConfig.defaults().withSsimWeight(GLYPH_SSIM_WEIGHT) : SeenLossConfig.defaults();
+    }
+
+    /** The PSNR budget of an unguarded search: {@link #GLYPH_PSNR_BUDGET} for glyph sets, else none. */
+    public static double defaultPsnrBudget(TemplateSet set) {
+        return set.isGlyphSet() ? GLYPH_PSNR_BUDGET : 0;
+    }
+
     /** The defaults of `tessera fit` for this set, with this many gradient steps at this rate. */
     public static Settings defaults(TemplateSet set, int steps, double learningRate) {
-        return new Settings(new LogitFit.Settings(steps, learningRate, 5),
-                new LocalSearch.Settings(DEFAULT_CANDIDATES, DEFAULT_SWEEPS, defaultGuard(set)), SeenLossConfig.defaults());
+        boolean guard = defaultGuard(set);
+        return new Settings(new LogitFit.Settings(steps, learningRate, 5), new LocalSearch.Settings(defaultCandidates(set),
+                DEFAULT_SWEEPS, guard, guard ? 0 : defaultPsnrBudget(set)), defaultSeen(set));
     }
 
     /**

@@ -10,18 +10,30 @@ import java.util.Arrays;
  * mosaic that is rendered, where the gradient phase optimises a soft blend of templates that is
  * not. Every accepted change lowers the loss, so the result is never worse than the start; a final
  * evaluation from scratch keeps the start if rounding says otherwise. Guarded, a change is also
- * refused if it would leave any DESIGN §6 figure worse than at the start.
+ * refused if it would leave any DESIGN §6 figure worse than at the start; with a PSNR budget
+ * instead, if it would leave the full-size PSNR more than that many dB below the start's.
  */
 public final class LocalSearch {
     /**
      * @param candidates templates tried per cell (nearest by colour; the current one is always kept)
      * @param maxSweeps passes over all cells at most
      * @param guard refuse changes that would leave any DESIGN §6 figure worse than the start's
+     * @param psnrBudget dB of full-size PSNR (against the start's) the search may give up; 0 for no
+     *     such bound (with {@code guard} it must be 0: the guard already gives up none)
      */
-    public record Settings(int candidates, int maxSweeps, boolean guard) {
+    public record Settings(int candidates, int maxSweeps, boolean guard, double psnrBudget) {
         public Settings {
             if (candidates < 1) throw new IllegalArgumentException("--candidates must be >= 1, got " + candidates);
             if (maxSweeps < 0) throw new IllegalArgumentException("local search sweeps must be >= 0, got " + maxSweeps);
+            if (!(psnrBudget >= 0) || Double.isInfinite(psnrBudget))
+                throw new IllegalArgumentException("--psnr-budget must be a finite number of dB >= 0, got " + psnrBudget);
+            if (guard && psnrBudget > 0)
+                throw new IllegalArgumentException("--psnr-budget is for an unguarded search: the guard gives up no PSNR; use --no-guard");
+        }
+
+        /** No PSNR budget. */
+        public Settings(int candidates, int maxSweeps, boolean guard) {
+            this(candidates, maxSweeps, guard, 0);
         }
     }
 
@@ -45,17 +57,38 @@ public final class LocalSearch {
      */
     public static Result run(float[] target, float[] templates, int n, int s, int rows, int columns,
             dev.tessera.model.SeenLossConfig config, int[] start, int[] proposal, Settings settings) {
+        return run(target, null, templates, n, s, rows, columns, config, start, proposal, settings);
+    }
+
+    /**
+     * As above, with the PSNR budget counted against {@code judged} (3 planes like target) instead
+     * of the target: the picture the figures are reported against when the search aims at another
+     * (the tone-mapped one for glyphs); null for the target itself.
+     */
+    public static Result run(float[] target, float[] judged, float[] templates, int n, int s, int rows, int columns,
+            dev.tessera.model.SeenLossConfig config, int[] start, int[] proposal, Settings settings) {
         if (start.length != rows * columns || (proposal != null && proposal.length != start.length))
             throw new IllegalArgumentException("local search: " + start.length + " starting choices for " + rows * columns + " cells");
-        return run(new SeenObjective(target, templates, n, s, rows, columns, config, start), proposal, settings);
+        if (judged != null && judged.length != target.length)
+            throw new IllegalArgumentException("local search: the judged picture has " + judged.length + " values, the target " + target.length);
+        SeenObjective objective = new SeenObjective(target, templates, n, s, rows, columns, config, start);
+        SeenObjective figures = judged == null ? objective : new SeenObjective(judged, templates, n, s, rows, columns, config, start);
+        return run(objective, figures, proposal, settings);
     }
 
     static Result run(SeenObjective objective, int[] proposal, Settings settings) {
+        return run(objective, objective, proposal, settings);
+    }
+
+    /** {@code judge} supplies the guard's figures (the same start); it is never changed, only read. */
+    private static Result run(SeenObjective objective, SeenObjective judge, int[] proposal, Settings settings) {
         int[] start = objective.choice();
         double startLoss = objective.total();
         int[][] candidates = candidates(objective, Math.min(settings.candidates(), objective.templates()), proposal);
         int levels = objective.levels();
-        Guard guard = settings.guard() ? new Guard(objective, candidates) : null;
+        if (settings.guard() && judge != objective)
+            throw new IllegalArgumentException("the guard judges by the picture the search aims at; a judged picture is for a PSNR budget");
+        Guard guard = settings.guard() || settings.psnrBudget() > 0 ? new Guard(judge, candidates, settings.psnrBudget()) : null;
         boolean ssimNeeded = guard != null || objective.ssimWeight() > 0;
         int sweeps = 0, changes = 0, reach = objective.reachInCells();
         boolean changed = true;
@@ -111,25 +144,30 @@ public final class LocalSearch {
      * The start's DESIGN §6 figures at every area factor, against the picture the search aims at:
      * mean squared RGB error and mean CIEDE2000 (sums over cells, tracked exactly) and mean SSIM on
      * luma (tracked by its local changes). A change is allowed only if none of them ends worse than
-     * at the start.
+     * at the start; with a PSNR budget b, only if the full-size mean squared error stays within
+     * 10^(b/10) times the start's (PSNR is 10·log10(255²/MSE)), the other figures free.
      */
     private static final class Guard {
         private final int levels;
+        /** The full-size MSE allowed with a budget; NaN when every figure is guarded. */
+        private final double mseLimit;
         private final double[] startColour, colour, startSsim, ssim;
         /** Per cell, per candidate index: its {@link SeenObjective#figures}, computed when first needed. */
         private final double[][][] figures;
         private final int[][] candidates;
         private final int[] current;
 
-        Guard(SeenObjective objective, int[][] candidates) {
+        Guard(SeenObjective objective, int[][] candidates, double psnrBudget) {
             this.levels = objective.levels();
             this.candidates = candidates;
             figures = new double[candidates.length][][];
             current = new int[candidates.length];
             colour = new double[2 * levels];
+            // A budget needs the full-size squared error alone (CIEDE2000 is most of the work of the rest).
             java.util.stream.IntStream.range(0, candidates.length).parallel().forEach(c -> {
                 figures[c] = new double[candidates[c].length][];
-                for (int i = 0; i < candidates[c].length; i++) figures[c][i] = objective.figures(c, candidates[c][i]);
+                for (int i = 0; i < candidates[c].length; i++)
+                    figures[c][i] = psnrBudget > 0 ? budgetFigures(objective, c, candidates[c][i]) : objective.figures(c, candidates[c][i]);
             });
             for (int c = 0; c < candidates.length; c++) {
                 // The last candidate is the start's template (see candidates).
@@ -139,9 +177,17 @@ public final class LocalSearch {
             startColour = colour.clone();
             ssim = objective.ssimMeans();
             startSsim = ssim.clone();
+            mseLimit = psnrBudget > 0 ? startColour[0] * Math.pow(10, psnrBudget / 10) : Double.NaN;
+        }
+
+        private double[] budgetFigures(SeenObjective objective, int c, int k) {
+            double[] f = new double[2 * levels];
+            f[0] = objective.fullSquaredError(c, k);
+            return f;
         }
 
         boolean allows(int c, int i, double[] ssimChange) {
+            if (!Double.isNaN(mseLimit)) return colour[0] + figures[c][i][0] - figures[c][current[c]][0] <= mseLimit;
             for (int j = 0; j < 2 * levels; j++) {
                 double after = colour[j] + figures[c][i][j] - figures[c][current[c]][j];
                 if (after > startColour[j] * (1 + 1e-12)) return false;

@@ -203,25 +203,36 @@ final class SeenObjective {
      */
     double[] figures(int c, int k) {
         double[] out = new double[2 * colour.length];
-        int r = c / columns, col = c % columns;
-        for (int l = 0; l < colour.length; l++) {
-            int side = cellSide[l], lw = levelW[l], plane = lw * levelH[l], area = side * side;
-            float[] t = targetLevel[l], tiles = templateLevel[l];
-            double sse = 0, de = 0;
-            for (int y = 0; y < side; y++)
-                for (int x = 0; x < side; x++) {
-                    int p = (r * side + y) * lw + col * side + x, q = y * side + x;
-                    double rr = tiles[(k * 3) * area + q], gg = tiles[(k * 3 + 1) * area + q], bb = tiles[(k * 3 + 2) * area + q];
-                    double dr = rr - t[p], dg = gg - t[plane + p], db = bb - t[2 * plane + p];
-                    sse += dr * dr + dg * dg + db * db;
-                    double[] lab = CieLab.fromSrgb(rr, gg, bb);
-                    de += Ciede2000.difference(lab[0], lab[1], lab[2], targetCieLab[l][3 * p], targetCieLab[l][3 * p + 1],
-                            targetCieLab[l][3 * p + 2]);
-                }
-            out[2 * l] = sse / (3.0 * plane);
-            out[2 * l + 1] = de / plane;
-        }
+        for (int l = 0; l < colour.length; l++) levelFigures(l, c, k, out, true);
         return out;
+    }
+
+    /** What cell {@code c} with template {@code k} adds to the full-size mean squared RGB error: {@code figures(c, k)[0]}, without CIEDE2000's work. */
+    double fullSquaredError(int c, int k) {
+        double[] out = new double[2];
+        levelFigures(0, c, k, out, false);
+        return out[0];
+    }
+
+    /** Level {@code l}'s two figures of cell c with template k into out[2l], out[2l + 1] (the latter only {@code withColourDifference}). */
+    private void levelFigures(int l, int c, int k, double[] out, boolean withColourDifference) {
+        int r = c / columns, col = c % columns;
+        int side = cellSide[l], lw = levelW[l], plane = lw * levelH[l], area = side * side;
+        float[] t = targetLevel[l], tiles = templateLevel[l];
+        double sse = 0, de = 0;
+        for (int y = 0; y < side; y++)
+            for (int x = 0; x < side; x++) {
+                int p = (r * side + y) * lw + col * side + x, q = y * side + x;
+                double rr = tiles[(k * 3) * area + q], gg = tiles[(k * 3 + 1) * area + q], bb = tiles[(k * 3 + 2) * area + q];
+                double dr = rr - t[p], dg = gg - t[plane + p], db = bb - t[2 * plane + p];
+                sse += dr * dr + dg * dg + db * db;
+                if (!withColourDifference) continue;
+                double[] lab = CieLab.fromSrgb(rr, gg, bb);
+                de += Ciede2000.difference(lab[0], lab[1], lab[2], targetCieLab[l][3 * p], targetCieLab[l][3 * p + 1],
+                        targetCieLab[l][3 * p + 2]);
+            }
+        out[2 * l] = sse / (3.0 * plane);
+        out[2 * l + 1] = de / plane;
     }
 
     /** Each level's mean SSIM of the current mosaic, from scratch (NaN where the window does not fit). */
