@@ -126,6 +126,28 @@ class FitCommandTest {
     }
 
     @Test
+    void withGlyphsTheFitGivesUpAtMostItsPsnrBudgetWithOrWithoutTheToneMap() throws Exception {
+        Path image = picture("photo.png", 96, 80, 7);
+        for (String tone : new String[] {"--tone-map", "--no-tone-map"}) {
+            TesseraCommandTest.Run r = TesseraCommandTest.run("fit", image.toString(), "--glyphs", tone, "--steps", "0", "-o",
+                    dir.resolve("out" + tone).toString());
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.out().contains("none allowed to take full-size PSNR more than 0.500 dB below classic's"), r.out());
+            double[][] classic = figures(r.out(), "classic:"), fit = figures(r.out(), "fit:");
+            // Printed to 0.01 dB: the bound holds to the rounding.
+            assertTrue(fit[0][0] >= classic[0][0] - 0.5 - 0.01, tone + ": " + r.out());
+        }
+        TesseraCommandTest.Run tighter = TesseraCommandTest.run("fit", image.toString(), "--glyphs", "--steps", "0", "--psnr-budget", "0",
+                "-o", dir.resolve("none").toString());
+        assertEquals(0, tighter.exit(), tighter.err());
+        assertTrue(tighter.out().contains(", unguarded"), tighter.out());
+        TesseraCommandTest.Run both = TesseraCommandTest.run("fit", image.toString(), "--glyphs", "--steps", "0", "--guard", "--psnr-budget",
+                "0.5", "-o", dir.resolve("both").toString());
+        assertEquals(2, both.exit(), both.err());
+        assertTrue(both.err().contains("use --no-guard"), both.err());
+    }
+
+    @Test
     void aMissingImageIsABadInputNamingTheFile() {
         TesseraCommandTest.Run r = TesseraCommandTest.run("fit", dir.resolve("nope.png").toString(), "-o", dir.resolve("out").toString());
         assertEquals(3, r.exit(), r.err());
