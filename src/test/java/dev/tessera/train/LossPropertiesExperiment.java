@@ -33,7 +33,10 @@ import org.bytedeco.pytorch.global.torch;
  * each also without the viewing blur and at scale 0 only, judged on the §6 figures and on how flat
  * the chosen templates are (mean standard deviation of each chosen 8×8 template's luma; classic's
  * choice for reference). Run by bench/learned/loss-properties.sh; args: STEPS SET IMAGE... (8-px
- * cells, pictures whose sides are multiples of 8); {@code -Dlosses=viewing,vgg16} picks the families.
+ * cells, pictures whose sides are multiples of 8); {@code -Dlosses=viewing,vgg16} picks the families,
+ * {@code -Dmethods=logits,cold,start} the fits: logits from classic, a cold decoder on the seeded
+ * VGG16, and a decoder on the {@link SignatureEncoder} starting at classic's choice
+ * ({@link SignatureEncoder#classicStart}), which cannot collapse for lack of a start.
  */
 public final class LossPropertiesExperiment {
     private LossPropertiesExperiment() {}
@@ -43,9 +46,10 @@ public final class LossPropertiesExperiment {
         int steps = Integer.parseInt(args[0]);
         TemplateSet set = TemplateSet.open(Path.of(args[1]));
         List<String> families = List.of(System.getProperty("losses", "viewing,vgg16").split(","));
+        List<String> methods = List.of(System.getProperty("methods", "logits,cold,start").split(","));
         System.out.println("| picture | method | loss | full PSNR / SSIM / ΔE00 | ½ | ¼ | templates | flatness | judged by default loss |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
-        try (Vgg16 encoder = Vgg16.seeded(16)) {
+        try (Vgg16 encoder = Vgg16.seeded(16); SignatureEncoder signatures = new SignatureEncoder(ClassicImitation.matcher(set))) {
             Map<String, MosaicLoss> losses = new LinkedHashMap<>();
             if (families.contains("viewing")) {
                 losses.put("default (blur, scales 0,1,2)", new ViewingLoss(ViewingLossConfig.defaults()));
@@ -69,10 +73,18 @@ public final class LossPropertiesExperiment {
                     try (PointerScope scope = new PointerScope()) {
                         MosaicLoss loss = e.getValue();
                         Tensor x = Images.toTensor(image);
-                        LogitFit.Result logits = LogitFit.fit(x, set.analysisTensor(), start, loss, new LogitFit.Settings(steps, 0.05, 5),
-                                p -> {});
-                        row(name, "logits", e.getKey(), logits.choice(), set, image, grid);
-                        try (Decoder decoder = Decoder.initialised(set.count(), 0)) {
+                        if (methods.contains("logits")) {
+                            LogitFit.Result logits = LogitFit.fit(x, set.analysisTensor(), start, loss, new LogitFit.Settings(steps, 0.05, 5),
+                                    p -> {});
+                            row(name, "logits", e.getKey(), logits.choice(), set, image, grid);
+                        }
+                        if (methods.contains("start")) try (Decoder decoder = signatures.classicStart()) {
+                            DecoderFit.Result warm = DecoderFit.fit(signatures, decoder, x, set.analysisTensor(), start, loss,
+                                    new DecoderFit.Settings(steps, DecoderFit.DEFAULT_RATE, 5, new ClassicImitation.Settings(0, 1e-3)),
+                                    w -> {}, p -> {});
+                            row(name, "decoder from classic", e.getKey(), warm.choice(), set, image, grid);
+                        }
+                        if (methods.contains("cold")) try (Decoder decoder = Decoder.initialised(set.count(), 0)) {
                             DecoderFit.Result cold = DecoderFit.fit(encoder, decoder, x, set.analysisTensor(), start, loss,
                                     new DecoderFit.Settings(steps, DecoderFit.DEFAULT_RATE, 5, new ClassicImitation.Settings(0, 1e-3)),
                                     w -> {}, p -> {});
