@@ -9,6 +9,7 @@ import dev.tessera.render.MosaicRenderer;
 import dev.tessera.templates.TemplateSet;
 import dev.tessera.train.Checkpoint;
 import dev.tessera.train.LearnedMatcher;
+import dev.tessera.train.TemperatureSchedule;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +59,10 @@ final class RenderCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "With --model: redo pictures whose outputs exist (default: skip them).")
     boolean overwrite;
 
+    @Option(names = "--soft", description = "With --model: also write NAME-soft.png, the soft mosaic (every cell the blend of all "
+            + "templates weighted by softmax(β·logits) at the checkpoint's β, what training optimises; NAME.png is its argmax).")
+    boolean soft;
+
     @Override
     public Integer call() throws Exception {
         if ((index == null) == (model == null)) throw usage("give exactly one of --index MAP and --model FILE");
@@ -66,6 +71,7 @@ final class RenderCommand implements Callable<Integer> {
 
     private int renderIndex() throws Exception {
         if (inputs != null && !inputs.isEmpty()) throw usage("pictures (" + inputs.get(0) + ") are rendered with --model, not --index");
+        if (soft) throw usage("--soft needs --model: an index map holds one template per cell, not the blend");
         IndexMap map = IndexMap.load(index);
         TemplateSet set = templates.load(spec.commandLine().getErr());
         int size = tile != null ? tile : map.cellSize();
@@ -94,13 +100,19 @@ final class RenderCommand implements Callable<Integer> {
         }
         try (Encoder encoder = chosen; Decoder decoder = checkpoint.decoder()) {
             LearnedMatcher matcher = new LearnedMatcher(encoder, decoder, set);
-            MosaicRenderer renderer = new MosaicRenderer(set, tile != null ? tile : 8);
+            int size = tile != null ? tile : 8;
+            MosaicRenderer renderer = new MosaicRenderer(set, size);
+            double beta = TemperatureSchedule.resume(checkpoint.temperature()).beta();
+            if (soft) err.printf(java.util.Locale.ROOT, "render: soft mosaics at β %.4g (the checkpoint's, iteration %d)%n", beta,
+                    checkpoint.iteration());
             // LibTorch already uses every core inside one forward pass: one picture at a time.
             Batch.Summary summary = Batch.run(files, 1, in -> !overwrite && Files.exists(output.resolve(Batch.stem(in) + ".png")),
                     in -> {
-                        IndexMap map = matcher.indexMap(Images.read(in));
+                        java.awt.image.BufferedImage picture = Images.read(in);
+                        IndexMap map = matcher.indexMap(picture);
                         map.save(output.resolve(Batch.stem(in) + ".json"));
                         renderer.write(map, output.resolve(Batch.stem(in) + ".png"));
+                        if (soft) Images.write(matcher.softMosaic(picture, beta, size), output.resolve(Batch.stem(in) + "-soft.png"));
                     }, err, "render");
             out.printf("render: %d written, %d skipped, %d failed -> %s%n", summary.done(), summary.skipped(), summary.failed(), output);
             out.flush();

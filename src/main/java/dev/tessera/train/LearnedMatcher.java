@@ -7,6 +7,7 @@ import dev.tessera.classic.CellGrid;
 import dev.tessera.image.Images;
 import dev.tessera.model.Decoder;
 import dev.tessera.model.Encoder;
+import dev.tessera.ops.Ops;
 import dev.tessera.render.IndexMap;
 import dev.tessera.templates.TemplateSet;
 import java.awt.Rectangle;
@@ -42,13 +43,31 @@ public final class LearnedMatcher {
         return CellGrid.ofCellSize(image.getWidth(), image.getHeight(), MosaicStep.ENCODER_STRIDE);
     }
 
+    /** The decoder's logits for the picture's whole cells, 1×N×rows×columns; call inside a PointerScope and a NoGradGuard. */
+    private Tensor logits(BufferedImage image, CellGrid grid) {
+        Rectangle r = grid.region();
+        Tensor x = Images.toTensor(image.getSubimage(r.x, r.y, r.width, r.height));
+        return decoder.forward(encoder.features(x)).contiguous();
+    }
+
+    /**
+     * The soft mosaic of one picture (what training optimises): every cell the blend of all
+     * templates at {@code tile} px weighted by softmax(β · logits), through the native mix; the
+     * argmax of those weights is what {@link #indexMap} pastes.
+     */
+    public BufferedImage softMosaic(BufferedImage image, double beta, int tile) {
+        if (tile < 1) throw new IllegalArgumentException("the tile size must be >= 1 px, got " + tile);
+        CellGrid grid = grid(image);
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            return Images.toImage(Ops.mixForward(logits(image, grid), set.tensor(tile), (float) beta));
+        }
+    }
+
     /** The index map of one picture; scores are the chosen template's logit. */
     public IndexMap indexMap(BufferedImage image) {
         CellGrid grid = grid(image);
-        Rectangle r = grid.region();
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            Tensor x = Images.toTensor(image.getSubimage(r.x, r.y, r.width, r.height));
-            Tensor logits = decoder.forward(encoder.features(x)).contiguous();
+            Tensor logits = logits(image, grid);
             Tensor best = argmax(logits, new LongOptional(1), false).to(ScalarType.Int).contiguous();
             Tensor top = amax(logits, new long[] {1}, false).contiguous();
             int cells = grid.cells();

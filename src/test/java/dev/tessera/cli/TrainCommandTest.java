@@ -234,9 +234,17 @@ class TrainCommandTest {
         Path photo = picture(dir.resolve("in/photo.png"), 40, 24, 34);
         Path out = dir.resolve("out");
         TesseraCommandTest.Run r = TesseraCommandTest.run("render", "--model", model.toString(), "--grid", tiles.toString(),
-                "--grid-tiles", "3x3", "-o", out.toString(), photo.toString());
+                "--grid-tiles", "3x3", "-o", out.toString(), "--soft", "--tile", "16", photo.toString());
         assertEquals(0, r.exit(), r.err());
         assertEquals(5, dev.tessera.render.IndexMap.load(out.resolve("photo.json")).columns());
+        assertTrue(r.err().contains("render: soft mosaics at β 15"), r.err());
+        BufferedImage soft = Images.read(out.resolve("photo-soft.png"));
+        assertEquals(80, soft.getWidth());
+        assertEquals(48, soft.getHeight());
+        TesseraCommandTest.Run softIndex = TesseraCommandTest.run("render", "--index", out.resolve("photo.json").toString(), "--grid",
+                tiles.toString(), "--grid-tiles", "3x3", "-o", dir.resolve("x.png").toString(), "--soft");
+        assertEquals(2, softIndex.exit(), softIndex.err());
+        assertTrue(softIndex.err().contains("--soft needs --model"), softIndex.err());
 
         TesseraCommandTest.Run withVgg = TesseraCommandTest.run("render", "--model", model.toString(), "--vgg", "seeded", "--grid",
                 tiles.toString(), "--grid-tiles", "3x3", "-o", dir.resolve("out2").toString(), photo.toString());
