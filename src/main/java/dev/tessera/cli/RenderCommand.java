@@ -103,12 +103,18 @@ final class RenderCommand implements Callable<Integer> {
             int size = tile != null ? tile : 8;
             MosaicRenderer renderer = new MosaicRenderer(set, size);
             double beta = TemperatureSchedule.resume(checkpoint.temperature()).beta();
+            java.util.concurrent.atomic.AtomicBoolean croppedSaid = new java.util.concurrent.atomic.AtomicBoolean();
             if (soft) err.printf(java.util.Locale.ROOT, "render: soft mosaics at β %.4g (the checkpoint's, iteration %d)%n", beta,
                     checkpoint.iteration());
             // LibTorch already uses every core inside one forward pass: one picture at a time.
             Batch.Summary summary = Batch.run(files, 1, in -> !overwrite && Files.exists(output.resolve(Batch.stem(in) + ".png")),
                     in -> {
                         java.awt.image.BufferedImage picture = Images.read(in);
+                        dev.tessera.classic.CellGrid grid = LearnedMatcher.grid(picture);
+                        // Said once a run, not once a picture: a folder of phone photos would repeat it for every one.
+                        if (grid.cropped() && !croppedSaid.getAndSet(true))
+                            err.println("\nrender: pictures are cropped to whole 8-px cells, centred (" + in.getFileName() + ": "
+                                    + grid.describeCrop() + "); later ones are not listed");
                         IndexMap map = matcher.indexMap(picture);
                         map.save(output.resolve(Batch.stem(in) + ".json"));
                         renderer.write(map, output.resolve(Batch.stem(in) + ".png"));

@@ -241,6 +241,13 @@ class TrainCommandTest {
         BufferedImage soft = Images.read(out.resolve("photo-soft.png"));
         assertEquals(80, soft.getWidth());
         assertEquals(48, soft.getHeight());
+        Path odd1 = picture(dir.resolve("odd/a.png"), 44, 30, 35), odd2 = picture(dir.resolve("odd/b.png"), 27, 41, 36);
+        TesseraCommandTest.Run odd = TesseraCommandTest.run("render", "--model", model.toString(), "--grid", tiles.toString(),
+                "--grid-tiles", "3x3", "-o", dir.resolve("odd-out").toString(), odd1.toString(), odd2.toString());
+        assertEquals(0, odd.exit(), odd.err());
+        assertEquals(1, odd.err().split("cropped to whole 8-px cells", -1).length - 1, "said once: " + odd.err());
+        assertTrue(odd.err().contains("cropped 44x30 to 40x24"), odd.err());
+        assertEquals(3, dev.tessera.render.IndexMap.load(dir.resolve("odd-out/b.json")).columns());
         TesseraCommandTest.Run softIndex = TesseraCommandTest.run("render", "--index", out.resolve("photo.json").toString(), "--grid",
                 tiles.toString(), "--grid-tiles", "3x3", "-o", dir.resolve("x.png").toString(), "--soft");
         assertEquals(2, softIndex.exit(), softIndex.err());
