@@ -110,7 +110,10 @@ public final class EncoderExperiment {
             String name, long t0) {
         java.util.List<Integer> scales = new java.util.ArrayList<>();
         for (int sc : dev.tessera.model.ViewingLossConfig.defaults().scales()) if ((size >> sc) >= 11) scales.add(sc);
-        dev.tessera.model.MosaicLoss loss = new dev.tessera.model.ViewingLoss(dev.tessera.model.ViewingLossConfig.defaults().withScales(scales));
+        // -Dtuneloss=seen: the seen loss fit's search uses (area averages as §6 measures, no blur) instead of the viewing loss.
+        dev.tessera.model.MosaicLoss loss = System.getProperty("tuneloss", "viewing").equals("seen")
+                ? new dev.tessera.model.SeenLoss(ImageFit.coloursAsClassicSees(dev.tessera.model.SeenLossConfig.defaults(), 8, 8))
+                : new dev.tessera.model.ViewingLoss(dev.tessera.model.ViewingLossConfig.defaults().withScales(scales));
         try (DecoderTrainer trainer = new DecoderTrainer(encoder, decoder, set.analysisTensor(), loss,
                 TemperatureSchedule.constant(TemperatureSchedule.END), LearningRateSchedule.method().startingAt(lr))) {
             for (int i = 0; i < steps; i++) {
