@@ -16,17 +16,23 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** Experiment: local search from classic on the seen loss; -Dlambda -Drgb -Dchroma -Dk -Dtone. Args: SIZE SET PHOTO... */
+/**
+ * Experiment: local search from classic on the seen loss; -Dlambda -Drgb -Dchroma -Dcolour=W,W,W -Dk -Dtone -Dguard. Every
+ * weight defaults to what `tessera fit` uses (SeenLossConfig.defaults(), colour terms as classic sees them), so a run
+ * without flags is fit's search. Args: SIZE SET PHOTO...
+ */
 public class FitSearch {
     public static void main(String[] args) throws Exception {
         int size = Integer.parseInt(args[0]);
         TemplateSet set = args[1].equals("glyphs") ? TemplateSet.defaultGlyphs() : TemplateSet.open(Path.of(args[1]));
-        SeenLossConfig config = SeenLossConfig.defaults().withSsimWeight(Double.parseDouble(System.getProperty("lambda", "0.02")))
-                .withRgbWeight(Double.parseDouble(System.getProperty("rgb", "0.25")))
-                .withChromaWeight(Double.parseDouble(System.getProperty("chroma", "1.5")));
-        if (System.getProperty("colour") != null)
-            config = config.withColourWeights(java.util.Arrays.stream(System.getProperty("colour").split(",")).map(Double::valueOf).toList());
-        int k = Integer.parseInt(System.getProperty("k", "16"));
+        SeenLossConfig base = dev.tessera.train.ImageFit.defaultSeen(set);
+        SeenLossConfig config = base.withSsimWeight(Double.parseDouble(System.getProperty("lambda", "" + base.ssimWeight())))
+                .withRgbWeight(Double.parseDouble(System.getProperty("rgb", "" + base.rgbWeight())))
+                .withChromaWeight(Double.parseDouble(System.getProperty("chroma", "" + base.chromaWeight())));
+        config = System.getProperty("colour") != null
+                ? config.withColourWeights(java.util.Arrays.stream(System.getProperty("colour").split(",")).map(Double::valueOf).toList())
+                : dev.tessera.train.ImageFit.coloursAsClassicSees(config, set.analysisSize(), ClassicOptions.defaultSubcells(set, 8));
+        int k = Integer.parseInt(System.getProperty("k", "" + dev.tessera.train.ImageFit.defaultCandidates(set)));
         boolean tone = Boolean.parseBoolean(System.getProperty("tone", Boolean.toString(set.isGlyphSet())));
         for (int p = 2; p < args.length; p++) {
             BufferedImage full = Images.read(Path.of(args[p]));
@@ -40,8 +46,11 @@ public class FitSearch {
             for (int i = 0; i < s0.length; i++) s0[i] = start.template(i);
             float[] target = classic.target(image, grid, grid.columns() * a, grid.rows() * a);
             long t0 = System.nanoTime();
-            LocalSearch.Result r = LocalSearch.run(target, set.planes(a), set.count(), a, grid.rows(), grid.columns(), config, s0, null,
-                    new LocalSearch.Settings(k, 20, Boolean.getBoolean("guard")));
+            boolean guard = Boolean.getBoolean("guard");
+            double budget = guard ? 0 : Double.parseDouble(System.getProperty("budget", "" + dev.tessera.train.ImageFit.defaultPsnrBudget(set)));
+            float[] judged = tone && budget > 0 ? Resampler.resize(image, grid.region(), 0xffffff, grid.columns() * a, grid.rows() * a) : null;
+            LocalSearch.Result r = LocalSearch.run(target, judged, set.planes(a), set.count(), a, grid.rows(), grid.columns(), config, s0,
+                    null, new LocalSearch.Settings(k, 20, guard, budget));
             double secs = (System.nanoTime() - t0) / 1e9;
             IndexMap fitted = new IndexMap(grid.columns(), grid.rows(), cell, r.choice(), new float[r.choice().length], 0, null,
                     set.contentHash(), set.names());
@@ -49,8 +58,8 @@ public class FitSearch {
             QualityReport c = MosaicQuality.measure(image, renderer.image(start));
             QualityReport f = MosaicQuality.measure(image, renderer.image(fitted));
             String name = Path.of(args[p]).getFileName().toString().replaceFirst("\\.[^.]+$", "");
-            System.out.printf(Locale.ROOT, "| %s | λ %s rgb %s chroma %s colour %s k %d tone %s guard %s | %s | %s | %s | %s | loss %.4g→%.4g, %d changes, %d sweeps, %.1f s |%n",
-                    name, config.ssimWeight(), config.rgbWeight(), config.chromaWeight(), config.colourWeights(), k, tone, Boolean.getBoolean("guard"), fmt(c.quarter()),
+            System.out.printf(Locale.ROOT, "| %s | λ %s rgb %s chroma %s colour %s k %d tone %s guard %s budget %s | %s | %s | %s | %s | loss %.4g→%.4g, %d changes, %d sweeps, %.1f s |%n",
+                    name, config.ssimWeight(), config.rgbWeight(), config.chromaWeight(), config.colourWeights(), k, tone, guard, budget, fmt(c.quarter()),
                     delta(f.full(), c.full()), delta(f.half(), c.half()), delta(f.quarter(), c.quarter()), r.startLoss(), r.loss(),
                     r.changes(), r.sweeps(), secs);
         }
