@@ -29,6 +29,14 @@ class TrainCommandTest {
     @TempDir
     Path dir;
 
+    /** images/a.png and images/b.png, 32×32 pictures drawn from seeds {@code seed} and seed + 1: a training folder. */
+    private Path twoPictures(long seed) throws Exception {
+        Path images = dir.resolve("images");
+        picture(images.resolve("a.png"), 32, 32, seed);
+        picture(images.resolve("b.png"), 32, 32, seed + 1);
+        return images;
+    }
+
     private Path picture(Path file, int w, int h, long seed) throws Exception {
         SplittableRandom rnd = new SplittableRandom(seed);
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
@@ -113,9 +121,7 @@ class TrainCommandTest {
 
     @Test
     void trainingLogsEveryStepWithItsLossTermsChartsItAndAResumeDropsStepsWhoseCheckpointWasLost() throws Exception {
-        Path images = dir.resolve("images");
-        picture(images.resolve("a.png"), 32, 32, 21);
-        picture(images.resolve("b.png"), 32, 32, 22);
+        Path images = twoPictures(21);
         Path tiles = picture(dir.resolve("tiles.png"), 24, 24, 23);
         Path model = dir.resolve("out/model.tsr"), csv = dir.resolve("out/model.csv"), chart = dir.resolve("out/model.png");
 
@@ -166,9 +172,7 @@ class TrainCommandTest {
 
     @Test
     void aNonFiniteLossStopsTrainingAndKeepsTheLastFiniteCheckpoint() throws Exception {
-        Path images = dir.resolve("images");
-        picture(images.resolve("a.png"), 32, 32, 1);
-        picture(images.resolve("b.png"), 32, 32, 2);
+        Path images = twoPictures(1);
         Path tiles = picture(dir.resolve("tiles.png"), 24, 24, 5);
         Path model = dir.resolve("model.tsr");
         // Adam moves every weight by about the rate, so 1e30 overflows float32 in the LayerNorm of the next step.
@@ -185,9 +189,7 @@ class TrainCommandTest {
 
     @Test
     void aTrainedCheckpointRendersPicturesWithItsSetAndRefusesAnother() throws Exception {
-        Path images = dir.resolve("images");
-        picture(images.resolve("a.png"), 32, 32, 11);
-        picture(images.resolve("b.png"), 32, 32, 12);
+        Path images = twoPictures(11);
         Path tiles = picture(dir.resolve("tiles.png"), 24, 24, 13);
         Path model = dir.resolve("model.tsr");
         TesseraCommandTest.Run trained = TesseraCommandTest.run(args(images, tiles, "3x3", model, "--batch", "2", "--steps", "1")
@@ -217,9 +219,7 @@ class TrainCommandTest {
 
     @Test
     void withoutVggTheEncoderIsTheSignatureEncoderTheDecoderStartsAsClassicAndRenderNeedsNoWeights() throws Exception {
-        Path images = dir.resolve("images");
-        picture(images.resolve("a.png"), 32, 32, 31);
-        picture(images.resolve("b.png"), 32, 32, 32);
+        Path images = twoPictures(31);
         Path tiles = picture(dir.resolve("tiles.png"), 24, 24, 33);
         Path model = dir.resolve("pixels.tsr");
         List<String> a = new ArrayList<>(args(images, tiles, "3x3", model, "--batch", "2", "--steps", "2"));
@@ -322,9 +322,7 @@ class TrainCommandTest {
 
     @Test
     void aClassicWarmStartRunsBeforeTrainingAndIsRefusedOnResume() throws Exception {
-        Path images = dir.resolve("images");
-        picture(images.resolve("a.png"), 32, 32, 31);
-        picture(images.resolve("b.png"), 32, 32, 32);
+        Path images = twoPictures(31);
         Path tiles = picture(dir.resolve("tiles.png"), 24, 24, 33);
         Path model = dir.resolve("model.tsr");
         TesseraCommandTest.Run r = TesseraCommandTest.run(args(images, tiles, "3x3", model, "--batch", "2", "--steps", "2",
