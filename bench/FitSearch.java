@@ -10,6 +10,7 @@ import dev.tessera.model.SeenLossConfig;
 import dev.tessera.render.IndexMap;
 import dev.tessera.render.MosaicRenderer;
 import dev.tessera.templates.TemplateSet;
+import dev.tessera.train.ImageFit;
 import dev.tessera.train.LocalSearch;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
@@ -25,14 +26,14 @@ public class FitSearch {
     public static void main(String[] args) throws Exception {
         int size = Integer.parseInt(args[0]);
         TemplateSet set = args[1].equals("glyphs") ? TemplateSet.defaultGlyphs() : TemplateSet.open(Path.of(args[1]));
-        SeenLossConfig base = dev.tessera.train.ImageFit.defaultSeen(set);
+        SeenLossConfig base = ImageFit.defaultSeen(set);
         SeenLossConfig config = base.withSsimWeight(Double.parseDouble(System.getProperty("lambda", "" + base.ssimWeight())))
                 .withRgbWeight(Double.parseDouble(System.getProperty("rgb", "" + base.rgbWeight())))
                 .withChromaWeight(Double.parseDouble(System.getProperty("chroma", "" + base.chromaWeight())));
         config = System.getProperty("colour") != null
                 ? config.withColourWeights(java.util.Arrays.stream(System.getProperty("colour").split(",")).map(Double::valueOf).toList())
-                : dev.tessera.train.ImageFit.coloursAsClassicSees(config, set.analysisSize(), ClassicOptions.defaultSubcells(set, 8));
-        int k = Integer.parseInt(System.getProperty("k", "" + dev.tessera.train.ImageFit.defaultCandidates(set)));
+                : ImageFit.coloursAsClassicSees(config, set.analysisSize(), ClassicOptions.defaultSubcells(set, 8));
+        int k = Integer.parseInt(System.getProperty("k", "" + ImageFit.defaultCandidates(set)));
         boolean tone = Boolean.parseBoolean(System.getProperty("tone", Boolean.toString(set.isGlyphSet())));
         for (int p = 2; p < args.length; p++) {
             BufferedImage full = Images.read(Path.of(args[p]));
@@ -47,7 +48,7 @@ public class FitSearch {
             float[] target = classic.target(image, grid, grid.columns() * a, grid.rows() * a);
             long t0 = System.nanoTime();
             boolean guard = Boolean.getBoolean("guard");
-            double budget = guard ? 0 : Double.parseDouble(System.getProperty("budget", "" + dev.tessera.train.ImageFit.defaultPsnrBudget(set)));
+            double budget = guard ? 0 : Double.parseDouble(System.getProperty("budget", "" + ImageFit.defaultPsnrBudget(set)));
             float[] judged = tone && budget > 0 ? Resampler.resize(image, grid.region(), 0xffffff, grid.columns() * a, grid.rows() * a) : null;
             LocalSearch.Result r = LocalSearch.run(target, judged, set.planes(a), set.count(), a, grid.rows(), grid.columns(), config, s0,
                     null, new LocalSearch.Settings(k, 20, guard, budget));

@@ -13,6 +13,7 @@ import dev.tessera.render.IndexMap;
 import dev.tessera.render.MosaicRenderer;
 import dev.tessera.templates.GlyphText;
 import dev.tessera.templates.TemplateSet;
+import dev.tessera.train.ImageFit;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -81,8 +82,8 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("fit optimises the choice per cell on the " + new dev.tessera.model.SeenLoss().describe()
                 + " (e.g. tessera fit PICTURE --vgg vgg16.pth), then searches cell by cell on the hard mosaic; no encoder is involved. "
-                + "With glyphs the structure term weighs " + dev.tessera.train.ImageFit.GLYPH_SSIM_WEIGHT + " and the search may give up at most "
-                + dev.tessera.train.ImageFit.GLYPH_PSNR_BUDGET + " dB of PSNR; with a set of pictures no figure may end worse than classic's.");
+                + "With glyphs the structure term weighs " + ImageFit.GLYPH_SSIM_WEIGHT + " and the search may give up at most "
+                + ImageFit.GLYPH_PSNR_BUDGET + " dB of PSNR; with a set of pictures no figure may end worse than classic's.");
         // Classic and fit side by side, with the glyphs and with a colour set (the picture's own
         // 16×16 tiles, so nothing needs fetching): `tessera compare`'s report for each.
         for (String[] set : new String[][] {{"glyphs", "--templates", "glyphs"},

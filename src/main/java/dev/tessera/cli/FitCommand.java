@@ -11,9 +11,9 @@ import dev.tessera.model.Decoder;
 import dev.tessera.model.Encoder;
 import dev.tessera.model.MosaicLoss;
 import dev.tessera.model.PerceptualLoss;
-import dev.tessera.model.Vgg16;
 import dev.tessera.model.SeenLoss;
 import dev.tessera.model.SeenLossConfig;
+import dev.tessera.model.Vgg16;
 import dev.tessera.model.ViewingLoss;
 import dev.tessera.render.IndexMap;
 import dev.tessera.render.MosaicRenderer;
@@ -31,14 +31,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /**
  * {@code tessera fit}: the choice for one image alone, by direct optimisation of per-cell logits
@@ -162,7 +163,7 @@ final class FitCommand implements Callable<Integer> {
                 int[] startChoice = new int[start.cells()];
                 for (int i = 0; i < startChoice.length; i++) startChoice[i] = start.template(i);
                 QualityReport classicFigures = MosaicQuality.measure(target, renderer.image(start));
-                java.util.function.Predicate<int[]> admissible = !guarded ? choice -> true
+                Predicate<int[]> admissible = !guarded ? choice -> true
                         : choice -> MosaicQuality.measure(target, renderer.image(new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), choice,
                                 new float[choice.length], 0, null, set.contentHash(), set.names()))).nowhereWorseThan(classicFigures);
                 try (PointerScope scope = new PointerScope()) {
@@ -215,7 +216,7 @@ final class FitCommand implements Callable<Integer> {
      * first unless --warm-start none); without one on the signature encoder, starting as classic's choice exactly.
      */
     private DecoderFit.Result fitDecoder(Vgg16 network, Tensor x, TemplateSet set, int[] classic, MosaicLoss loss, double rate,
-            java.util.function.Predicate<int[]> admissible, PrintWriter err) throws java.io.IOException {
+            Predicate<int[]> admissible, PrintWriter err) throws java.io.IOException {
         if (cell != MosaicStep.ENCODER_STRIDE || set.analysisSize() != MosaicStep.ENCODER_STRIDE)
             throw new CommandLine.ParameterException(spec.commandLine(), "--method decoder needs " + MosaicStep.ENCODER_STRIDE
                     + "-px cells and templates analysed at " + MosaicStep.ENCODER_STRIDE + " px (the encoder's stride); got --cell "

@@ -1,6 +1,7 @@
 package dev.tessera.cli;
 
 import dev.tessera.batch.Batch;
+import dev.tessera.classic.CellGrid;
 import dev.tessera.image.Images;
 import dev.tessera.model.Decoder;
 import dev.tessera.model.Encoder;
@@ -10,16 +11,19 @@ import dev.tessera.templates.TemplateSet;
 import dev.tessera.train.Checkpoint;
 import dev.tessera.train.LearnedMatcher;
 import dev.tessera.train.TemperatureSchedule;
+import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /**
  * {@code tessera render}: pixels from a saved index map, or from pictures with a trained checkpoint
@@ -103,14 +107,14 @@ final class RenderCommand implements Callable<Integer> {
             int size = tile != null ? tile : 8;
             MosaicRenderer renderer = new MosaicRenderer(set, size);
             double beta = TemperatureSchedule.resume(checkpoint.temperature()).beta();
-            java.util.concurrent.atomic.AtomicBoolean croppedSaid = new java.util.concurrent.atomic.AtomicBoolean();
-            if (soft) err.printf(java.util.Locale.ROOT, "render: soft mosaics at β %.4g (the checkpoint's, iteration %d)%n", beta,
+            AtomicBoolean croppedSaid = new AtomicBoolean();
+            if (soft) err.printf(Locale.ROOT, "render: soft mosaics at β %.4g (the checkpoint's, iteration %d)%n", beta,
                     checkpoint.iteration());
             // LibTorch already uses every core inside one forward pass: one picture at a time.
             Batch.Summary summary = Batch.run(files, 1, in -> !overwrite && Files.exists(output.resolve(Batch.stem(in) + ".png")),
                     in -> {
-                        java.awt.image.BufferedImage picture = Images.read(in);
-                        dev.tessera.classic.CellGrid grid = LearnedMatcher.grid(picture);
+                        BufferedImage picture = Images.read(in);
+                        CellGrid grid = LearnedMatcher.grid(picture);
                         // Said once a run, not once a picture: a folder of phone photos would repeat it for every one.
                         if (grid.cropped() && !croppedSaid.getAndSet(true))
                             err.println("\nrender: pictures are cropped to whole 8-px cells, centred (" + in.getFileName() + ": "

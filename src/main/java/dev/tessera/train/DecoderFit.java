@@ -5,6 +5,7 @@ import dev.tessera.model.Encoder;
 import dev.tessera.model.LossTarget;
 import dev.tessera.model.MosaicLoss;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Adam;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -88,7 +89,7 @@ public final class DecoderFit {
      * §6 figure is worse than classic's, as the logits fit's search has.
      */
     public static Result fit(Encoder encoder, Decoder decoder, Tensor image, Tensor templates, int[] classic, MosaicLoss loss,
-            Settings settings, java.util.function.Predicate<int[]> admissible, Consumer<ClassicImitation.Step> warmProgress,
+            Settings settings, Predicate<int[]> admissible, Consumer<ClassicImitation.Step> warmProgress,
             Consumer<Progress> progress) {
         new MosaicStep(encoder, decoder, templates, loss); // checks the shapes with its messages
         if (image.dim() != 4 || image.size(0) != 1 || image.size(2) % MosaicStep.ENCODER_STRIDE != 0

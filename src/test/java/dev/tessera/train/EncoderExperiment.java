@@ -6,13 +6,20 @@ import dev.tessera.eval.QualityReport;
 import dev.tessera.image.Images;
 import dev.tessera.model.Decoder;
 import dev.tessera.model.Encoder;
+import dev.tessera.model.MosaicLoss;
 import dev.tessera.model.PixelEncoder;
+import dev.tessera.model.SeenLoss;
+import dev.tessera.model.SeenLossConfig;
 import dev.tessera.model.Vgg16;
+import dev.tessera.model.ViewingLoss;
+import dev.tessera.model.ViewingLossConfig;
 import dev.tessera.render.IndexMap;
 import dev.tessera.templates.TemplateSet;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
@@ -50,7 +57,7 @@ public final class EncoderExperiment {
             encoders.put("pixels", new PixelEncoder());
             encoders.put("signatures", new SignatureEncoder(matcher));
             for (String only : System.getProperty("encoders", "").split(","))
-                if (!only.isEmpty()) encoders.keySet().retainAll(java.util.List.of(only.split("\\|")));
+                if (!only.isEmpty()) encoders.keySet().retainAll(List.of(only.split("\\|")));
             boolean first = true;
             for (Map.Entry<String, Encoder> e : encoders.entrySet()) {
                 Encoder encoder = e.getValue();
@@ -108,12 +115,12 @@ public final class EncoderExperiment {
      */
     private static void fineTune(Encoder encoder, Decoder decoder, TemplateSet set, TrainingImages train, int size, int steps, double lr,
             String name, long t0) {
-        java.util.List<Integer> scales = new java.util.ArrayList<>();
-        for (int sc : dev.tessera.model.ViewingLossConfig.defaults().scales()) if ((size >> sc) >= 11) scales.add(sc);
+        List<Integer> scales = new ArrayList<>();
+        for (int sc : ViewingLossConfig.defaults().scales()) if ((size >> sc) >= 11) scales.add(sc);
         // -Dtuneloss=seen: the seen loss fit's search uses (area averages as §6 measures, no blur) instead of the viewing loss.
-        dev.tessera.model.MosaicLoss loss = System.getProperty("tuneloss", "viewing").equals("seen")
-                ? new dev.tessera.model.SeenLoss(ImageFit.coloursAsClassicSees(dev.tessera.model.SeenLossConfig.defaults(), 8, 8))
-                : new dev.tessera.model.ViewingLoss(dev.tessera.model.ViewingLossConfig.defaults().withScales(scales));
+        MosaicLoss loss = System.getProperty("tuneloss", "viewing").equals("seen")
+                ? new SeenLoss(ImageFit.coloursAsClassicSees(SeenLossConfig.defaults(), 8, 8))
+                : new ViewingLoss(ViewingLossConfig.defaults().withScales(scales));
         try (DecoderTrainer trainer = new DecoderTrainer(encoder, decoder, set.analysisTensor(), loss,
                 TemperatureSchedule.constant(TemperatureSchedule.END), LearningRateSchedule.method().startingAt(lr))) {
             for (int i = 0; i < steps; i++) {
