@@ -8,7 +8,6 @@ import dev.tessera.model.Decoder;
 import dev.tessera.ops.OpsReference;
 import dev.tessera.render.IndexMap;
 import dev.tessera.render.MosaicRenderer;
-import dev.tessera.templates.ImageGridSource;
 import dev.tessera.templates.TemplateSet;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -26,17 +25,6 @@ class LearnedMatcherTest {
     private final long seed = System.nanoTime();
     private final SplittableRandom rnd = new SplittableRandom(seed);
 
-    private BufferedImage noise(int w, int h, int block) {
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < h; y += block)
-            for (int x = 0; x < w; x += block) {
-                int rgb = rnd.nextInt(1 << 24);
-                for (int yy = y; yy < Math.min(h, y + block); yy++)
-                    for (int xx = x; xx < Math.min(w, x + block); xx++) img.setRGB(xx, yy, rgb);
-            }
-        return img;
-    }
-
     private static int maxDifference(BufferedImage a, BufferedImage b) {
         assertEquals(a.getWidth(), b.getWidth());
         assertEquals(a.getHeight(), b.getHeight());
@@ -50,11 +38,9 @@ class LearnedMatcherTest {
 
     @Test
     void theSoftMosaicIsTheReferenceMixOfTheLogitsAndTendsToTheArgmaxAsBetaGrows() throws Exception {
-        Path sheet = dir.resolve("sheet.png");
-        Images.write(noise(6 * 16, 4 * 16, 4), sheet);
-        TemplateSet set = new ImageGridSource(sheet, 6, 4).build();
+        TemplateSet set = TestPictures.tiles(rnd, dir, 6, 4);
         // 44×37: cropped to 40×32, 5×4 cells, as the index map is.
-        BufferedImage picture = noise(44, 37, 3);
+        BufferedImage picture = TestPictures.blocks(rnd, 44, 37, 3);
         try (SignatureEncoder encoder = new SignatureEncoder(ClassicImitation.matcher(set)); Decoder decoder = encoder.classicStart()) {
             LearnedMatcher matcher = new LearnedMatcher(encoder, decoder, set);
             IndexMap map = matcher.indexMap(picture);

@@ -8,7 +8,6 @@ import dev.tessera.classic.CellGrid;
 import dev.tessera.classic.ClassicMatcher;
 import dev.tessera.image.Images;
 import dev.tessera.model.Decoder;
-import dev.tessera.templates.ImageGridSource;
 import dev.tessera.templates.TemplateSet;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -26,22 +25,12 @@ class SignatureEncoderTest {
     private final long seed = System.nanoTime();
     private final SplittableRandom rnd = new SplittableRandom(seed);
 
-    /** Random colour blocks of {@code block} px, a few pixels flipped, so that cells have structure inside. */
     private BufferedImage blocks(int width, int height, int block) {
-        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        for (int by = 0; by < height; by += block)
-            for (int bx = 0; bx < width; bx += block) {
-                int rgb = rnd.nextInt(1 << 24);
-                for (int y = by; y < Math.min(height, by + block); y++)
-                    for (int x = bx; x < Math.min(width, bx + block); x++) img.setRGB(x, y, rnd.nextInt(6) == 0 ? rgb ^ 0x3f3f3f : rgb);
-            }
-        return img;
+        return TestPictures.blocks(rnd, width, height, block);
     }
 
     private TemplateSet tiles(int columns, int rows) throws Exception {
-        Path sheet = dir.resolve("sheet.png");
-        Images.write(blocks(columns * 16, rows * 16, 4), sheet);
-        return new ImageGridSource(sheet, columns, rows).build();
+        return TestPictures.tiles(rnd, dir, columns, rows);
     }
 
     /** The classic start's argmax and classic's choice on a picture, cell by cell. */
