@@ -95,13 +95,15 @@ class IndexMapTest {
             if (lines.get(i).startsWith("# grid ")) grid = i;
             if (cell < 0 && !lines.get(i).startsWith("#") && !lines.get(i).startsWith("row,")) cell = i;
         }
+        // Row, column and template are numbers; the name after them may hold quoted commas, so lines are
+        // rebuilt by replacing the leading row only.
         String[] first = lines.get(cell).split(",");
         java.util.Map<String, List<String>> broken = new java.util.LinkedHashMap<>();
         List<String> outside = new java.util.ArrayList<>(lines);
-        outside.set(cell, m.rows() + "," + first[1] + "," + first[2] + "," + first[3] + "," + first[4]);
+        outside.set(cell, lines.get(cell).replaceFirst("^\\d+,", m.rows() + ","));
         broken.put("(row " + m.rows() + ", column " + first[1] + ") is outside the", outside);
         List<String> negative = new java.util.ArrayList<>(lines);
-        negative.set(cell, "-1," + first[1] + "," + first[2] + "," + first[3] + "," + first[4]);
+        negative.set(cell, lines.get(cell).replaceFirst("^\\d+,", "-1,"));
         broken.put("(row -1, column " + first[1] + ") is outside the", negative);
         List<String> short_ = new java.util.ArrayList<>(lines);
         short_.set(cell, first[0] + "," + first[1] + "," + first[2]);
