@@ -20,6 +20,10 @@ import org.junit.jupiter.api.Test;
 class LocalSearchTest {
     private static final int S = 8, ROWS = 6, COLUMNS = 7, N = 9;
 
+    /** Fresh for every test (JUnit makes an instance per test); -Dtessera.seed=S replays a failure. */
+    private final long seed = Long.getLong("tessera.seed", System.nanoTime());
+    private final SplittableRandom random = new SplittableRandom(seed);
+
     /** Whole numbers 0..255, so that the §6 measure (on 8-bit images) sees exactly these values; smooth-ish so SSIM means something. */
     private static float[] picture(SplittableRandom random, int images, int h, int w) {
         float[] out = new float[images * 3 * h * w];
@@ -59,8 +63,6 @@ class LocalSearchTest {
 
     @Test
     void objectiveEqualsTheSeenLossOfThePastedMosaic() {
-        long seed = System.nanoTime();
-        SplittableRandom random = new SplittableRandom(seed);
         float[] target = picture(random, 1, ROWS * S, COLUMNS * S), templates = picture(random, N, S, S);
         int[] choice = randomChoice(random);
         SeenLossConfig config = SeenLossConfig.defaults().withSsimWeight(0.3).withColourWeights(java.util.List.of(1.0, 0.5, 0.0));
@@ -78,8 +80,6 @@ class LocalSearchTest {
 
     @Test
     void deltaIsTheChangeOfTheTotalAndLeavesTheChoice() {
-        long seed = System.nanoTime();
-        SplittableRandom random = new SplittableRandom(seed);
         SeenObjective objective = new SeenObjective(picture(random, 1, ROWS * S, COLUMNS * S), picture(random, N, S, S), N, S, ROWS,
                 COLUMNS, SeenLossConfig.defaults().withSsimWeight(0.3), randomChoice(random));
         for (int trial = 0; trial < 20; trial++) {
@@ -94,8 +94,6 @@ class LocalSearchTest {
 
     @Test
     void figuresAddUpToTheQualityMeasure() {
-        long seed = System.nanoTime();
-        SplittableRandom random = new SplittableRandom(seed);
         float[] target = picture(random, 1, ROWS * S, COLUMNS * S), templates = picture(random, N, S, S);
         int[] choice = randomChoice(random);
         SeenObjective objective = new SeenObjective(target, templates, N, S, ROWS, COLUMNS, SeenLossConfig.defaults(), choice);
@@ -117,8 +115,6 @@ class LocalSearchTest {
 
     @Test
     void searchNeverRaisesTheLossAndEndsAtALocalMinimum() {
-        long seed = System.nanoTime();
-        SplittableRandom random = new SplittableRandom(seed);
         float[] target = picture(random, 1, ROWS * S, COLUMNS * S), templates = picture(random, N, S, S);
         int[] start = randomChoice(random);
         SeenLossConfig config = SeenLossConfig.defaults().withSsimWeight(0.3);
@@ -143,8 +139,6 @@ class LocalSearchTest {
 
     @Test
     void aStartNothingImprovesIsKeptAsItIs() {
-        long seed = System.nanoTime();
-        SplittableRandom random = new SplittableRandom(seed);
         float[] templates = picture(random, N, S, S);
         int[] start = randomChoice(random);
         LocalSearch.Result r = LocalSearch.run(paste(templates, start), templates, N, S, ROWS, COLUMNS, SeenLossConfig.defaults(), start,
@@ -157,8 +151,6 @@ class LocalSearchTest {
 
     @Test
     void theGuardKeepsEveryFigureAtLeastAsGoodAsTheStartsWhileTheLossFalls() {
-        long seed = System.nanoTime();
-        SplittableRandom random = new SplittableRandom(seed);
         float[] target = picture(random, 1, ROWS * S, COLUMNS * S), templates = picture(random, N, S, S);
         int[] start = randomChoice(random);
         SeenLossConfig config = SeenLossConfig.defaults().withSsimWeight(0.3);
@@ -184,8 +176,6 @@ class LocalSearchTest {
 
     @Test
     void aPsnrBudgetBoundsWhatTheSearchGivesUpAgainstTheJudgedPicture() {
-        long seed = System.nanoTime();
-        SplittableRandom random = new SplittableRandom(seed);
         float[] target = picture(random, 1, ROWS * S, COLUMNS * S), templates = picture(random, N, S, S);
         // The picture the figures are reported against differs from the one the search aims at (as a tone map makes it).
         float[] judged = target.clone();
