@@ -1,5 +1,6 @@
 package dev.tessera.cli;
 
+import dev.tessera.batch.Batch;
 import dev.tessera.model.Decoder;
 import dev.tessera.model.Encoder;
 import dev.tessera.model.MosaicLoss;
@@ -14,6 +15,7 @@ import dev.tessera.train.LearningRateSchedule;
 import dev.tessera.train.TemperatureSchedule;
 import dev.tessera.train.TrainingImages;
 import dev.tessera.train.TrainingPreview;
+import dev.tessera.train.Validation;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,10 +28,10 @@ import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * {@code tessera train}: the learned method's decoder trained on a folder of images, with
@@ -102,6 +104,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the checkpoint at -o from its iteration, β, optimizer state and settings.")
     boolean resume;
 
+    @Option(names = "--validate", paramLabel = "DIR",
+            description = "Held-out pictures (searched recursively), never trained on: at the start and at every checkpoint the "
+                    + "decoder's argmax mosaics are measured against classic's (PSNR, SSIM, CIEDE2000 at full, 1/2 and 1/4 size), "
+                    + "printed and appended to NAME-validation.csv beside the checkpoint.")
+    Path validate;
+
     /** Set by the shutdown hook; read by the training loop after each step. */
     private volatile boolean stopRequested;
     /** Counted down when the loop has finished (and saved if it should), releasing the shutdown hook. */
@@ -110,6 +118,8 @@ final class TrainCommand implements Callable<Integer> {
     private TrainingRecorder recorder;
     /** Null when --preview-every is 0. */
     private TrainingPreview preview;
+    /** Null without --validate. */
+    private Validation validation;
 
     @Override
     public Integer call() throws Exception {
@@ -130,6 +140,10 @@ final class TrainCommand implements Callable<Integer> {
         Files.createDirectories(output.toAbsolutePath().getParent());
         TemplateSet set = templates.load(err);
         TrainingImages data = TrainingImages.scan(images, hyper.imageSize(), hyper.seed(), err::println);
+        if (validate != null) {
+            if (!Files.isDirectory(validate)) throw new IllegalArgumentException("--validate " + validate + " is not a folder");
+            validation = Validation.of(Batch.expandInputs(List.of(validate.toString())), set);
+        }
         if (previous != null) previous.requireTemplateSet(set.contentHash());
         torch.manual_seed(hyper.seed());
         try (Encoder encoder = previous != null ? VggFlag.forCheckpoint(previous, vgg, set) : VggFlag.encoder(vgg, set);
@@ -157,6 +171,7 @@ final class TrainCommand implements Callable<Integer> {
                 recorder = log;
                 preview = previews;
                 if (previous != null) previous.restoreOptimizerInto(trainer);
+                else validate(trainer.iteration(), encoder, decoder, err);
                 Thread hook = new Thread(this::stopAndWait, "tessera-train-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
                 try {
@@ -192,6 +207,7 @@ final class TrainCommand implements Callable<Integer> {
             if (trainer.iteration() % checkpointEvery == 0 || trainer.iteration() == steps) {
                 if (!save(trainer, set, encoder, decoder, hyper)) return diverged(err, "the weights are no longer finite", step, saved);
                 saved = trainer.iteration();
+                validate(saved, encoder, decoder, err);
             }
         }
         err.println();
@@ -203,6 +219,29 @@ final class TrainCommand implements Callable<Integer> {
         spec.commandLine().getOut().println(output);
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;
+    }
+
+    /** With --validate: the decoder's argmax against classic on the held-out pictures, a line on stderr and a CSV row. */
+    private void validate(long iteration, Encoder encoder, Decoder decoder, PrintWriter err) throws java.io.IOException {
+        if (validation == null) return;
+        Validation.Result r = validation.measure(encoder, decoder);
+        err.printf(Locale.ROOT, "%nvalidation at iteration %d: %s%n", iteration, r.describe());
+        String stem = output.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+        Path csv = output.resolveSibling(stem + "-validation.csv");
+        StringBuilder row = new StringBuilder();
+        if (!Files.exists(csv)) {
+            row.append("iteration");
+            for (String who : new String[] {"learned", "classic"})
+                for (String scale : new String[] {"full", "half", "quarter"})
+                    for (String fig : new String[] {"psnr", "ssim", "ciede2000"}) row.append(',').append(who).append('_').append(fig).append('_').append(scale);
+            row.append(",nowhere_worse,pictures\n");
+        }
+        row.append(iteration);
+        for (double[][] m : new double[][][] {r.learned(), r.classic()})
+            for (double[] scale : m)
+                for (double v : scale) row.append(',').append(String.format(Locale.ROOT, "%.6g", v));
+        row.append(',').append(r.nowhereWorse()).append(',').append(r.pictures()).append('\n');
+        Files.writeString(csv, row, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     }
 
     /** Writes a checkpoint, unless the weights have stopped being finite (then false, and the previous file stays). */

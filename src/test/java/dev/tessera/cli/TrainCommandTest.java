@@ -265,6 +265,38 @@ class TrainCommandTest {
     }
 
     @Test
+    void validationMeasuresTheArgmaxAgainstClassicAtTheStartAndAtEveryCheckpoint() throws Exception {
+        Path images = twoPictures(41);
+        Path tiles = picture(dir.resolve("tiles.png"), 24, 24, 43);
+        Path held = dir.resolve("held");
+        picture(held.resolve("x.png"), 40, 28, 44);  // cropped to 40x24, as render crops it
+        picture(held.resolve("sub/y.png"), 24, 24, 45);
+        Path model = dir.resolve("run/m.tsr");
+        List<String> a = new ArrayList<>(args(images, tiles, "3x3", model, "--batch", "2", "--steps", "4", "--checkpoint-every", "2",
+                "--preview-every", "0", "--validate", held.toString()));
+        a.remove(a.indexOf("--vgg") + 1);
+        a.remove("--vgg");
+        TesseraCommandTest.Run r = TesseraCommandTest.run(a.toArray(String[]::new));
+        assertEquals(0, r.exit(), r.err());
+        for (int i : new int[] {0, 2, 4})
+            assertTrue(r.err().contains("validation at iteration " + i + ": full "), r.err());
+        // 9 tiles: the signature encoder's start is classic's choice exactly, so at iteration 0 both pictures are no worse.
+        assertTrue(r.err().contains("validation at iteration 0: ") && r.err().contains("nowhere worse than classic on 2 of 2 picture(s)"),
+                r.err());
+        List<String> csv = Files.readAllLines(dir.resolve("run/m-validation.csv"));
+        assertEquals(4, csv.size(), csv.toString());
+        assertTrue(csv.get(0).startsWith("iteration,learned_psnr_full,"), csv.get(0));
+        assertEquals(21, csv.get(1).split(",").length, "iteration, 9 figures each for learned and classic, two counts");
+        assertTrue(csv.get(1).startsWith("0,") && csv.get(3).startsWith("4,") && csv.get(1).endsWith(",2,2"), csv.toString());
+
+        a.set(a.indexOf(held.toString()), dir.resolve("nope").toString());
+        a.set(a.indexOf(model.toString()), dir.resolve("run/other.tsr").toString());
+        TesseraCommandTest.Run missing = TesseraCommandTest.run(a.toArray(String[]::new));
+        assertEquals(3, missing.exit(), missing.err());
+        assertTrue(missing.err().contains("is not a folder"), missing.err());
+    }
+
+    @Test
     void previewsShowInputSoftAndArgmaxMosaicsOfTheFirstPicturesEveryKIterations() throws Exception {
         Path images = dir.resolve("images");
         picture(images.resolve("a.png"), 32, 32, 21);
