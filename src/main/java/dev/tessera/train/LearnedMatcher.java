@@ -43,31 +43,24 @@ public final class LearnedMatcher {
         return CellGrid.ofCellSize(image.getWidth(), image.getHeight(), MosaicStep.ENCODER_STRIDE);
     }
 
-    /** The decoder's logits for the picture's whole cells, 1×N×rows×columns; call inside a PointerScope and a NoGradGuard. */
-    private Tensor logits(BufferedImage image, CellGrid grid) {
-        Rectangle r = grid.region();
-        Tensor x = Images.toTensor(image.getSubimage(r.x, r.y, r.width, r.height));
-        return decoder.forward(encoder.features(x)).contiguous();
-    }
+    /**
+     * What one forward pass gives: the index map (argmax per cell; scores are the chosen template's
+     * logit) and, when soft templates were given, the soft mosaic.
+     */
+    public record Rendered(IndexMap map, BufferedImage soft) {}
 
     /**
-     * The soft mosaic of one picture (what training optimises): every cell the blend of all
-     * templates at {@code tile} px weighted by softmax(β · logits), through the native mix; the
-     * argmax of those weights is what {@link #indexMap} pastes.
+     * The index map of one picture and, when {@code softTemplates} (N×3×t×t, e.g.
+     * {@link TemplateSet#tensor}, made once by the caller for a whole batch) is not null, its soft
+     * mosaic (what training optimises): every cell the blend of all templates weighted by
+     * softmax(β · logits), through the native mix; the argmax of those weights is what the map pastes.
      */
-    public BufferedImage softMosaic(BufferedImage image, double beta, int tile) {
-        if (tile < 1) throw new IllegalArgumentException("the tile size must be >= 1 px, got " + tile);
+    public Rendered render(BufferedImage image, float beta, Tensor softTemplates) {
         CellGrid grid = grid(image);
+        Rectangle r = grid.region();
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            return Images.toImage(Ops.mixForward(logits(image, grid), set.tensor(tile), (float) beta));
-        }
-    }
-
-    /** The index map of one picture; scores are the chosen template's logit. */
-    public IndexMap indexMap(BufferedImage image) {
-        CellGrid grid = grid(image);
-        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            Tensor logits = logits(image, grid);
+            Tensor x = Images.toTensor(image.getSubimage(r.x, r.y, r.width, r.height));
+            Tensor logits = decoder.forward(encoder.features(x)).contiguous();
             Tensor best = argmax(logits, new LongOptional(1), false).to(ScalarType.Int).contiguous();
             Tensor top = amax(logits, new long[] {1}, false).contiguous();
             int cells = grid.cells();
@@ -75,7 +68,13 @@ public final class LearnedMatcher {
             float[] scores = new float[cells];
             best.data_ptr_int().get(ids);
             top.data_ptr_float().get(scores);
-            return new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), ids, scores, 0f, null, set.contentHash(), set.names());
+            IndexMap map = new IndexMap(grid.columns(), grid.rows(), grid.cellSize(), ids, scores, 0f, null, set.contentHash(), set.names());
+            return new Rendered(map, softTemplates == null ? null : Images.toImage(Ops.mixForward(logits, softTemplates, beta)));
         }
+    }
+
+    /** The index map of one picture; scores are the chosen template's logit. */
+    public IndexMap indexMap(BufferedImage image) {
+        return render(image, 0, null).map();
     }
 }

@@ -47,15 +47,18 @@ class LearnedMatcherTest {
             assertEquals(5, map.columns());
             assertEquals(4, map.rows());
             for (int tile : new int[] {8, 16}) {
-                BufferedImage soft = matcher.softMosaic(picture, 3.0, tile);
-                BufferedImage reference;
+                BufferedImage soft, hard, reference;
                 try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+                    Tensor templates = set.tensor(tile);
+                    LearnedMatcher.Rendered r = matcher.render(picture, 3.0f, templates);
+                    assertEquals(map.cells(), r.map().cells());
+                    soft = r.soft();
+                    // At a β far past the ramp's end every cell's weights are one-hot at the argmax: the pasted mosaic.
+                    hard = matcher.render(picture, 1e4f, templates).soft();
                     Tensor x = Images.toTensor(picture.getSubimage(2, 2, 40, 32));
                     reference = Images.toImage(OpsReference.mix(decoder.forward(encoder.features(x)), set.tensor(tile), 3.0f));
                 }
                 assertTrue(maxDifference(soft, reference) <= 1, "seed " + seed + ", tile " + tile + ": 8-bit rounding at most");
-                // At a β far past the ramp's end every cell's weights are one-hot at the argmax: the pasted mosaic.
-                BufferedImage hard = matcher.softMosaic(picture, 1e4, tile);
                 assertTrue(maxDifference(hard, new MosaicRenderer(set, tile).image(map)) <= 1, "seed " + seed + ", tile " + tile);
             }
         }
