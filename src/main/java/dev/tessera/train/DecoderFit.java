@@ -108,10 +108,11 @@ public final class DecoderFit {
             Tensor classicIds = Tensor.create(java.util.Arrays.stream(classic).asLongStream().toArray(), 1, rows, columns);
             double classicLoss = HardMosaic.loss(classic, templates, rows, columns, loss, target);
             // A decoder built to choose as classic does (SignatureEncoder.classicStart) needs no imitation where it already does.
-            if (agreement(argmax(decoder, features), classic) < 1)
-                ClassicImitation.run(decoder, step -> new ClassicImitation.Example(features, classicIds), settings.warmStart(), warmProgress);
-
             int[] best = argmax(decoder, features);
+            if (agreement(best, classic) < 1 && settings.warmStart().steps() > 0) {
+                ClassicImitation.run(decoder, step -> new ClassicImitation.Example(features, classicIds), settings.warmStart(), warmProgress);
+                best = argmax(decoder, features);
+            }
             double warmLoss = HardMosaic.loss(best, templates, rows, columns, loss, target), bestLoss = warmLoss, lastLoss = warmLoss;
             double warmAgreement = agreement(best, classic);
             // A decoder that starts at classic's choice (imitated, or built so: SignatureEncoder.classicStart) holds β at its end.
