@@ -3,7 +3,6 @@ import dev.tessera.classic.ClassicMatcher;
 import dev.tessera.classic.ClassicOptions;
 import dev.tessera.eval.MosaicQuality;
 import dev.tessera.eval.QualityReport;
-import dev.tessera.eval.ScaleFigures;
 import dev.tessera.image.Images;
 import dev.tessera.image.Resampler;
 import dev.tessera.model.SeenLossConfig;
@@ -16,6 +15,7 @@ import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.bytedeco.pytorch.Tensor;
 
 /**
  * Experiment: local search from classic on the seen loss; -Dlambda -Drgb -Dchroma -Dcolour=W,W,W -Dk -Dtone -Dguard. Every
@@ -38,7 +38,7 @@ public class FitSearch {
         for (int p = 2; p < args.length; p++) {
             BufferedImage full = Images.read(Path.of(args[p]));
             float[] planes = Resampler.resize(full, new Rectangle(full.getWidth(), full.getHeight()), 0xffffff, size, size);
-            BufferedImage image = toImage(planes, size);
+            BufferedImage image = Images.toImage(Tensor.create(planes, 1, 3, size, size));
             int cell = 8, a = set.analysisSize();
             CellGrid grid = CellGrid.ofCellSize(size, size, cell);
             ClassicMatcher classic = new ClassicMatcher(set, ClassicOptions.defaults(ClassicOptions.defaultSubcells(set, cell), tone));
@@ -60,31 +60,9 @@ public class FitSearch {
             QualityReport f = MosaicQuality.measure(image, renderer.image(fitted));
             String name = Path.of(args[p]).getFileName().toString().replaceFirst("\\.[^.]+$", "");
             System.out.printf(Locale.ROOT, "| %s | λ %s rgb %s chroma %s colour %s k %d tone %s guard %s budget %s | %s | %s | %s | %s | loss %.4g→%.4g, %d changes, %d sweeps, %.1f s |%n",
-                    name, config.ssimWeight(), config.rgbWeight(), config.chromaWeight(), config.colourWeights(), k, tone, guard, budget, fmt(c.quarter()),
-                    delta(f.full(), c.full()), delta(f.half(), c.half()), delta(f.quarter(), c.quarter()), r.startLoss(), r.loss(),
+                    name, config.ssimWeight(), config.rgbWeight(), config.chromaWeight(), config.colourWeights(), k, tone, guard, budget, c.quarter().brief(),
+                    f.full().minus(c.full()), f.half().minus(c.half()), f.quarter().minus(c.quarter()), r.startLoss(), r.loss(),
                     r.changes(), r.sweeps(), secs);
         }
-    }
-
-    static String delta(ScaleFigures f, ScaleFigures c) {
-        return String.format(Locale.ROOT, "%+.2f / %+.4f / %+.2f", f.psnr() - c.psnr(), f.ssim() - c.ssim(), f.deltaE00() - c.deltaE00());
-    }
-
-    static String fmt(ScaleFigures s) {
-        return String.format(Locale.ROOT, "%.2f / %.4f / %.2f", s.psnr(), s.ssim(), s.deltaE00());
-    }
-
-    static BufferedImage toImage(float[] planes, int size) {
-        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-        int area = size * size;
-        for (int i = 0; i < area; i++) {
-            int r = c(planes[i]), g = c(planes[area + i]), b = c(planes[2 * area + i]);
-            img.setRGB(i % size, i / size, r << 16 | g << 8 | b);
-        }
-        return img;
-    }
-
-    static int c(float v) {
-        return Math.max(0, Math.min(255, Math.round(v)));
     }
 }

@@ -3,15 +3,14 @@ import dev.tessera.classic.ClassicMatcher;
 import dev.tessera.classic.ClassicOptions;
 import dev.tessera.eval.MosaicQuality;
 import dev.tessera.eval.QualityReport;
-import dev.tessera.eval.ScaleFigures;
 import dev.tessera.image.Images;
 import dev.tessera.image.Resampler;
+import dev.tessera.model.SeenLossConfig;
 import dev.tessera.model.ViewingLoss;
 import dev.tessera.model.ViewingLossConfig;
 import dev.tessera.render.IndexMap;
 import dev.tessera.render.MosaicRenderer;
 import dev.tessera.templates.TemplateSet;
-import dev.tessera.model.SeenLossConfig;
 import dev.tessera.train.ImageFit;
 import dev.tessera.train.LocalSearch;
 import dev.tessera.train.LogitFit;
@@ -23,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -77,7 +77,7 @@ public class LossVariants {
                 for (int p = 3; p < args.length; p++) {
                     BufferedImage full = Images.read(Path.of(args[p]));
                     float[] planes = Resampler.resize(full, new Rectangle(full.getWidth(), full.getHeight()), 0xffffff, size, size);
-                    BufferedImage image = toImage(planes, size);
+                    BufferedImage image = Images.toImage(Tensor.create(planes, 1, 3, size, size));
                     long t0 = System.nanoTime();
                     String[] figures = fitAndMeasure(image, s.getValue(), v.getValue(), steps);
                     String name = Path.of(args[p]).getFileName().toString().replaceFirst("\\.[^.]+$", "");
@@ -108,30 +108,7 @@ public class LossVariants {
         if (f.quarter().psnr() > c.quarter().psnr()) better.add("PSNR");
         if (f.quarter().ssim() > c.quarter().ssim()) better.add("SSIM");
         if (f.quarter().deltaE00() < c.quarter().deltaE00()) better.add("ΔE00");
-        return new String[] {fmt(c.quarter()), delta(f.full(), c.full()), delta(f.half(), c.half()), delta(f.quarter(), c.quarter()),
+        return new String[] {c.quarter().brief(), f.full().minus(c.full()), f.half().minus(c.half()), f.quarter().minus(c.quarter()),
                 better.isEmpty() ? "none" : String.join(", ", better)};
-    }
-
-    /** Differences fit − classic: PSNR dB, SSIM, CIEDE2000 (negative is better for the last). */
-    private static String delta(ScaleFigures f, ScaleFigures c) {
-        return String.format(Locale.ROOT, "%+.2f / %+.4f / %+.2f", f.psnr() - c.psnr(), f.ssim() - c.ssim(), f.deltaE00() - c.deltaE00());
-    }
-
-    private static String fmt(ScaleFigures s) {
-        return String.format(Locale.ROOT, "%.2f / %.4f / %.2f", s.psnr(), s.ssim(), s.deltaE00());
-    }
-
-    private static BufferedImage toImage(float[] planes, int size) {
-        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-        int area = size * size;
-        for (int i = 0; i < area; i++) {
-            int r = clamp(planes[i]), g = clamp(planes[area + i]), b = clamp(planes[2 * area + i]);
-            img.setRGB(i % size, i / size, r << 16 | g << 8 | b);
-        }
-        return img;
-    }
-
-    private static int clamp(float v) {
-        return Math.max(0, Math.min(255, Math.round(v)));
     }
 }

@@ -1,5 +1,7 @@
 package dev.tessera.eval;
 
+import java.util.Locale;
+
 /**
  * The three DESIGN §6 figures at one viewing scale.
  *
@@ -15,5 +17,15 @@ public record ScaleFigures(int factor, int width, int height, double psnr, doubl
     public static ScaleFigures measure(int factor, RgbImage input, RgbImage mosaic) {
         return new ScaleFigures(factor, input.width(), input.height(),
                 Psnr.between(input, mosaic), Ssim.onLuma(input, mosaic), Ciede2000.mean(input, mosaic));
+    }
+
+    /** "PSNR / SSIM / CIEDE2000" as the tables of bench/RESULTS.md print them: 0.01 dB, 0.0001, 0.01. */
+    public String brief() {
+        return String.format(Locale.ROOT, "%.2f / %.4f / %.2f", psnr, ssim, deltaE00);
+    }
+
+    /** This minus {@code other}, figure by figure, signed, as {@link #brief} (lower CIEDE2000 is better). */
+    public String minus(ScaleFigures other) {
+        return String.format(Locale.ROOT, "%+.2f / %+.4f / %+.2f", psnr - other.psnr, ssim - other.ssim, deltaE00 - other.deltaE00);
     }
 }
