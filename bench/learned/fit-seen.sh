@@ -6,21 +6,14 @@
 # Writes OUTDIR/<image>-<set><flags>.txt (fit's stdout) and prints one Markdown row per run (ROWS_ONLY=1: rows of runs already there):
 # classic's figures and fit − classic at each scale (PSNR dB / SSIM / CIEDE2000), cells changed, seconds.
 set -euo pipefail
-here=$(cd "$(dirname "$0")/../.." && pwd)
-tessera=${TESSERA:-$here/tessera}   # e.g. TESSERA="java -jar /copy/of/tessera.jar", so edits to the tree do not rebuild mid-run
-out=$1 steps=$2
-shift 2
-images=()
-while [ "$1" != "--" ]; do images+=("$1"); shift; done
-shift
-mkdir -p "$out"
+source "$(dirname "$0")/args.sh"
 figures() { # file label -> "psnr ssim de" per scale, three lines
   awk -v l="$2:" '$0==l{f=1;next} f&&($1=="1"||$1=="1/2"||$1=="1/4"){print $3, $4, $5} f&&/distinct templates/{exit}' "$1"
 }
 for img in "${images[@]}"; do
-  for spec in "$@"; do
+  for spec in "${sets[@]}"; do
     set=${spec%%:*} flags=""; [ "$spec" != "$set" ] && flags=${spec#*:}
-    src=(--set "$set"); [ "$set" = glyphs ] && src=(-t glyphs)
+    set_flags "$set"
     extra=(); [ -n "$flags" ] && IFS=, read -r -a extra <<<"$flags"
     name=$(basename "${img%.*}")-$(basename "$set")${flags//,/}
     f="$out/$name.txt"

@@ -6,21 +6,13 @@
 # and prints one table row per run (full-size PSNR / SSIM / CIEDE2000, templates used);
 # bench/learned/fit-table.py OUTDIR then prints the full table (all three scales) from those files.
 set -euo pipefail
-here=$(cd "$(dirname "$0")/../.." && pwd)
-tessera=${TESSERA:-$here/tessera}   # e.g. TESSERA="java -jar /copy/of/tessera.jar", so edits to the tree do not rebuild mid-run
-out=$1 steps=$2
-shift 2
-images=()
-while [ "$1" != "--" ]; do images+=("$1"); shift; done
-shift
-sets=("$@")
-mkdir -p "$out"
+source "$(dirname "$0")/args.sh"
 row() { # file label: the figures at full size of the block after "label:"
   awk -v l="$2:" '$0==l{f=1;next} f&&$1=="1"{p=$3;s=$4;c=$5} f&&/distinct templates/{print p" / "s" / "c" | "$4; exit}' "$1"
 }
 for img in "${images[@]}"; do
   for set in "${sets[@]}"; do
-    src=(--set "$set"); [ "$set" = glyphs ] && src=(-t glyphs)
+    set_flags "$set"
     name=$(basename "${img%.*}")-$(basename "$set")
     for method in logits decoder decoder-cold; do
       args=(--method "${method%-cold}"); [ "$method" = decoder-cold ] && args+=(--warm-start none)
