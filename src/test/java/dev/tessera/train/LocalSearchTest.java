@@ -55,6 +55,35 @@ class LocalSearchTest {
         return out;
     }
 
+    /** DESIGN §6's figures of a choice's mosaic against a picture. */
+    private static QualityReport quality(float[] picture, float[] templates, int[] choice) {
+        return MosaicQuality.measure(RgbImage.of(COLUMNS * S, ROWS * S, doubles(picture)),
+                RgbImage.of(COLUMNS * S, ROWS * S, doubles(paste(templates, choice))));
+    }
+
+    /** Per cell, the template of least squared RGB error against the picture: the choice of best PSNR. */
+    private static int[] nearest(float[] picture, float[] templates) {
+        int h = ROWS * S, w = COLUMNS * S;
+        int[] choice = new int[ROWS * COLUMNS];
+        for (int c = 0; c < choice.length; c++) {
+            double best = Double.MAX_VALUE;
+            for (int k = 0; k < N; k++) {
+                double sse = 0;
+                for (int ch = 0; ch < 3; ch++)
+                    for (int y = 0; y < S; y++)
+                        for (int x = 0; x < S; x++) {
+                            double d = templates[((k * 3 + ch) * S + y) * S + x] - picture[(ch * h + c / COLUMNS * S + y) * w + c % COLUMNS * S + x];
+                            sse += d * d;
+                        }
+                if (sse < best) {
+                    best = sse;
+                    choice[c] = k;
+                }
+            }
+        }
+        return choice;
+    }
+
     private static double[] doubles(float[] v) {
         double[] out = new double[v.length];
         for (int i = 0; i < v.length; i++) out[i] = v[i];
@@ -97,8 +126,7 @@ class LocalSearchTest {
         float[] target = picture(random, 1, ROWS * S, COLUMNS * S), templates = picture(random, N, S, S);
         int[] choice = randomChoice(random);
         SeenObjective objective = new SeenObjective(target, templates, N, S, ROWS, COLUMNS, SeenLossConfig.defaults(), choice);
-        QualityReport q = MosaicQuality.measure(RgbImage.of(COLUMNS * S, ROWS * S, doubles(target)),
-                RgbImage.of(COLUMNS * S, ROWS * S, doubles(paste(templates, choice))));
+        QualityReport q = quality(target, templates, choice);
         double[] sums = new double[6];
         for (int c = 0; c < choice.length; c++) {
             double[] f = objective.figures(c, choice[c]);
@@ -157,9 +185,7 @@ class LocalSearchTest {
         LocalSearch.Result guarded = LocalSearch.run(target, templates, N, S, ROWS, COLUMNS, config, start, null,
                 new LocalSearch.Settings(N, 50, true));
         assertTrue(guarded.loss() <= guarded.startLoss(), "seed " + seed);
-        RgbImage input = RgbImage.of(COLUMNS * S, ROWS * S, doubles(target));
-        QualityReport before = MosaicQuality.measure(input, RgbImage.of(COLUMNS * S, ROWS * S, doubles(paste(templates, start))));
-        QualityReport after = MosaicQuality.measure(input, RgbImage.of(COLUMNS * S, ROWS * S, doubles(paste(templates, guarded.choice()))));
+        QualityReport before = quality(target, templates, start), after = quality(target, templates, guarded.choice());
         ScaleFigures[][] pairs = {{before.full(), after.full()}, {before.half(), after.half()}, {before.quarter(), after.quarter()}};
         for (ScaleFigures[] p : pairs) {
             assertTrue(p[1].psnr() >= p[0].psnr() - 1e-9, "seed " + seed + ": PSNR " + p[0] + " -> " + p[1]);
@@ -168,10 +194,8 @@ class LocalSearchTest {
         }
     }
 
-    /** Full-size PSNR of a choice's mosaic against a picture. */
     private static double psnr(float[] picture, float[] templates, int[] choice) {
-        return MosaicQuality.measure(RgbImage.of(COLUMNS * S, ROWS * S, doubles(picture)),
-                RgbImage.of(COLUMNS * S, ROWS * S, doubles(paste(templates, choice)))).full().psnr();
+        return quality(picture, templates, choice).full().psnr();
     }
 
     @Test
@@ -182,19 +206,7 @@ class LocalSearchTest {
         for (int i = 0; i < judged.length; i++) judged[i] = 40 + 0.7f * judged[i];
         // Start from the best PSNR against the judged picture, so every change costs some of it (unbounded, this search gave
         // up 0.26 to 4.5 dB of it over twelve seeds).
-        int[] start = new int[ROWS * COLUMNS];
-        for (int c = 0; c < start.length; c++) {
-            double best = Double.MAX_VALUE;
-            for (int k = 0; k < N; k++) {
-                int[] one = start.clone();
-                one[c] = k;
-                double sse = -psnr(judged, templates, one);
-                if (sse < best) {
-                    best = sse;
-                    start[c] = k;
-                }
-            }
-        }
+        int[] start = nearest(judged, templates);
         SeenLossConfig config = SeenLossConfig.defaults().withSsimWeight(5);
         double budget = 0.1, before = psnr(judged, templates, start);
         LocalSearch.Result bounded = LocalSearch.run(target, judged, templates, N, S, ROWS, COLUMNS, config, start, null,
