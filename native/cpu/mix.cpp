@@ -509,7 +509,7 @@ void mix_product_256(float* O, const float* P, int64_t n, const float* T, int64_
   mix_product<tsr::v8, kRows256, kVecs256>(O, P, n, T, N, ctpad, image, next);
 }
 
-// grad_logits of one block into Out[k][m] (kCells wide; a per-thread buffer) from its probabilities
+// grad_logits of one block into Out[k][m] (kCells wide; may be Gt itself) from its probabilities
 // P[k * ldp + m] and template products Gt[k][m] (kCells wide), for all kCells cells (those past the
 // block's n have p = 0 and are not copied out).
 //   grad_k = beta * p_k * ((g_k - g_a) - sum_m p_m (g_m - g_a)),  a: the cell's most likely template.
@@ -685,7 +685,7 @@ int tsr_mix_backward_cpu(float* grad_logits, const float* grad_out, const float*
   std::atomic<int64_t> counter{0};
 #pragma omp parallel num_threads(tsr::num_threads())
   {
-    Floats P(N * kCells), Gm(kCells * npad), Gt(round_up(N, 8) * kCells), Out(N * kCells);
+    Floats P(N * kCells), Gm(kCells * npad), Gt(round_up(N, 8) * kCells);
     std::vector<const float*> rows(nrows);
     PendingRows pending;
     BlockSequence blocks(counter, g.blocks(), omp_get_num_threads());
@@ -717,10 +717,13 @@ int tsr_mix_backward_cpu(float* grad_logits, const float* grad_out, const float*
       // Rows of Gm past the block's n cells hold zeros or an earlier block's values: finite, and
       // multiplied by their p = 0 below.
       transpose_block(Gt.data(), Gm.data(), npad, N);
-      // All kCells rows into the buffer (cells past n have p = 0: finite, not copied out).
-      if (wide) grad_logits_block_512(Out.data(), probs, ldp, Gt.data(), N, beta);
-      else grad_logits_block_256(Out.data(), probs, ldp, Gt.data(), N, beta);
-      pending.start(Out.data(), grad_logits + blk.cell_offset(g), g.hw(), blk.n, N);
+      // All kCells rows, in place over Gt (each element is read before it is written; cells past n
+      // have p = 0: finite, not copied out). Gt then waits for the next block's product to copy it
+      // out, and is free again before that block's transpose: one buffer fewer in L2, which at
+      // N = 1000 (Tt 774 KB, Gm and Gt 258 KB each, the next block's p rows 256 KB) is full.
+      if (wide) grad_logits_block_512(Gt.data(), probs, ldp, Gt.data(), N, beta);
+      else grad_logits_block_256(Gt.data(), probs, ldp, Gt.data(), N, beta);
+      pending.start(Gt.data(), grad_logits + blk.cell_offset(g), g.hw(), blk.n, N);
     }
     pending.finish();  // the thread's last block
   }
