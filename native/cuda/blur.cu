@@ -40,7 +40,7 @@ void forward_smem(int K, int s, int tile_h, int* rows, int* cols) {
 
 __global__ void blur_forward_kernel(float* __restrict__ out, const float* __restrict__ in,
                                     int64_t planes, Shape sh, Taps taps) {
-  extern __shared__ float smem[];
+  TSR_DYNAMIC_SHARED(float, smem);
   const int s = sh.stride, K = sh.K, TH = sh.tile_h;
   const int rows = (TH - 1) * s + K, cols = (kTileW - 1) * s + K;
   float* tile = smem;                // rows x cols input with halo
@@ -89,7 +89,7 @@ __host__ __device__ inline int backward_span(int n, int K, int s) { return (n - 
 
 __global__ void blur_backward_kernel(float* __restrict__ grad_in, const float* __restrict__ grad_out,
                                      int64_t planes, Shape sh, Taps taps) {
-  extern __shared__ float smem[];
+  TSR_DYNAMIC_SHARED(float, smem);
   const int s = sh.stride, K = sh.K, TH = sh.tile_h, pad = sh.pad;
   const int span_r = backward_span(TH, K, s), span_c = backward_span(kTileW, K, s);
   float* g = smem;                   // span_r x span_c grad_out values reaching this tile
@@ -174,7 +174,7 @@ int tsr_blur_forward_cuda(float* out, const float* in, int64_t planes, int64_t H
                      K, stride, smem, kMaxShared);
   const dim3 grid((unsigned)((sh.Wo + kTileW - 1) / kTileW), (unsigned)((sh.Ho + sh.tile_h - 1) / sh.tile_h),
                   grid_z(planes));
-  blur_forward_kernel<<<grid, kThreads, smem, (cudaStream_t)stream>>>(out, in, planes, sh, t);
+  TSR_LAUNCH(blur_forward_kernel, grid, kThreads, smem, (cudaStream_t)stream)(out, in, planes, sh, t);
   TSR_CUDA_CHECK_LAUNCH("blur_forward_kernel");
   return TSR_OK;
 }
@@ -196,7 +196,7 @@ int tsr_blur_backward_cuda(float* grad_in, const float* grad_out, int64_t planes
                      K, stride, smem, kMaxShared);
   const dim3 grid((unsigned)((W + kTileW - 1) / kTileW), (unsigned)((H + sh.tile_h - 1) / sh.tile_h),
                   grid_z(planes));
-  blur_backward_kernel<<<grid, kThreads, smem, (cudaStream_t)stream>>>(grad_in, grad_out, planes, sh, t);
+  TSR_LAUNCH(blur_backward_kernel, grid, kThreads, smem, (cudaStream_t)stream)(grad_in, grad_out, planes, sh, t);
   TSR_CUDA_CHECK_LAUNCH("blur_backward_kernel");
   return TSR_OK;
 }

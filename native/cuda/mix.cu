@@ -260,7 +260,7 @@ int tsr_mix_forward_cuda(float* out, float* p, const float* logits, const float*
   if (rc != TSR_OK) return rc;
   const Geom g = geometry(B, N, h, w, C, th, tw, beta);
   if (g.cells == 0) return TSR_OK;
-  mix_forward_kernel<<<blocks_for(g.cells), kThreads, 0, (cudaStream_t)stream>>>(out, p, logits, templates, g);
+  TSR_LAUNCH(mix_forward_kernel, blocks_for(g.cells), kThreads, 0, (cudaStream_t)stream)(out, p, logits, templates, g);
   TSR_CUDA_CHECK_LAUNCH("mix_forward_kernel");
   return TSR_OK;
 }
@@ -273,7 +273,7 @@ int tsr_mix_backward_cuda(float* grad_logits, const float* grad_out, const float
   if (!logits && !p) return tsr::fail(TSR_E_ARG, "mix_backward_cuda: needs logits or p");
   const Geom g = geometry(B, N, h, w, C, th, tw, beta);
   if (g.cells == 0) return TSR_OK;
-  mix_backward_kernel<<<blocks_for(g.cells), kThreads, 0, (cudaStream_t)stream>>>(grad_logits, grad_out, logits, p, templates, g);
+  TSR_LAUNCH(mix_backward_kernel, blocks_for(g.cells), kThreads, 0, (cudaStream_t)stream)(grad_logits, grad_out, logits, p, templates, g);
   TSR_CUDA_CHECK_LAUNCH("mix_backward_kernel");
   return TSR_OK;
 }
