@@ -12,7 +12,9 @@
 // suffices); dynamic shared memory is a buffer filled with NaN before every block, so a read of
 // shared memory the block did not write shows in the results. "Device" pointers are host pointers.
 //
-// What it does not model: warps (the kernels use no warp-synchronous code or shuffles), the
+// What it does not model: reads of static shared memory a block did not write (those arrays start
+// zeroed and keep the previous block's values, where a GPU's hold garbage), warps (the kernels
+// use no warp-synchronous code or shuffles), the
 // GPU's float arithmetic (--use_fast_math's __expf, FMA contraction and flush-to-zero: here
 // std::exp and GCC's own contraction), memory limits (nvcc checks static shared memory at compile
 // time), streams (a launch is synchronous) and speed.

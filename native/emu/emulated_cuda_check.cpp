@@ -2,8 +2,8 @@
 // on the cases of the Java op tests (MixOpsTest, BlurOpsTest) and checks them against plain
 // references in double, forward and backward, with fresh random inputs every run (the seed is
 // printed; TESSERA_SEED replays one) and every output poisoned with NaN before each call. Exit
-// status 0 when every case is within the Java tests' tolerances, 1 otherwise. Built and run by
-// CMake's `emulated_cuda_check` target; Maven runs it in every build (EmulatedCudaKernelsTest).
+// status 0 when every case is within the Java tests' tolerances, 1 otherwise. Built with the
+// library (CMake target `emulated_cuda_check`), run in every build by EmulatedCudaKernelsTest.
 //
 // This checks what the kernels compute — indexing, shared-memory staging, barriers, reductions,
 // edge blocks — not how fast, nor the GPU's own float arithmetic (see cuda_emulation.h).
@@ -138,7 +138,7 @@ MixReference mix_reference(const MixCase& c, const Floats& logits, const Floats&
 }
 
 void check_mix(const MixCase& c) {
-  const int64_t cells = c.B * c.h * c.w, ct = c.C * c.th * c.tw, mosaic = c.B * ct * c.h * c.w;
+  const int64_t ct = c.C * c.th * c.tw, mosaic = c.B * ct * c.h * c.w;
   const Floats logits = normal(c.B * c.N * c.h * c.w, c.logit_scale), T = uniform(c.N * ct, 255.0),
                go = normal(mosaic, 1.0);
   const MixReference r = mix_reference(c, logits, T, go);
@@ -169,7 +169,6 @@ void check_mix(const MixCase& c) {
                                        c.C, c.th, c.tw, c.beta, nullptr),
              "mix_backward");
   report(name + ": backward from p", error(grad_p, r.grad, backward_scale), 1e-6);
-  (void)cells;
 }
 
 // ---- blur --------------------------------------------------------------------------------------
