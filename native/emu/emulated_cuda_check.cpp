@@ -248,19 +248,16 @@ int main() {
   // sizes and images smaller than the kernel.
   const Blur viewing{"viewing", gaussian_taps(8, 3.0), 3, 4, 1}, p1{"pyramid1", gaussian_taps(3, std::sqrt(0.5)), 0, 1, 2},
       p2{"pyramid2", gaussian_taps(5, 1.0), 0, 1, 4}, odd{"stride3", gaussian_taps(5, 1.3), 2, 1, 3};
-  check_blur(viewing, 1, 3, 16, 16);
-  check_blur(viewing, 2, 3, 37, 29);
-  check_blur(viewing, 3, 2, 70, 41);
-  check_blur(viewing, 1, 1, 1, 1);
-  check_blur(viewing, 1, 2, 3, 5);
-  check_blur(p1, 1, 3, 16, 16);
-  check_blur(p1, 2, 3, 37, 29);
-  check_blur(p1, 1, 1, 2, 3);
-  check_blur(p2, 1, 3, 64, 64);
-  check_blur(p2, 2, 3, 37, 29);
-  check_blur(p2, 1, 1, 4, 7);
-  check_blur(odd, 2, 3, 23, 31);
-  check_blur(odd, 1, 1, 2, 2);
+  struct BlurCase {
+    const Blur& f;
+    int64_t B, C, H, W;
+  };
+  for (const BlurCase& c : {BlurCase{viewing, 1, 3, 16, 16}, BlurCase{viewing, 2, 3, 37, 29}, BlurCase{viewing, 3, 2, 70, 41},
+                            BlurCase{viewing, 1, 1, 1, 1}, BlurCase{viewing, 1, 2, 3, 5}, BlurCase{p1, 1, 3, 16, 16},
+                            BlurCase{p1, 2, 3, 37, 29}, BlurCase{p1, 1, 1, 2, 3}, BlurCase{p2, 1, 3, 64, 64},
+                            BlurCase{p2, 2, 3, 37, 29}, BlurCase{p2, 1, 1, 4, 7}, BlurCase{odd, 2, 3, 23, 31},
+                            BlurCase{odd, 1, 1, 2, 2}})
+    check_blur(c.f, c.B, c.C, c.H, c.W);
 
   std::printf("%s: %d failed\n", failures ? "FAILED" : "all ok", failures);
   return failures ? 1 : 0;
