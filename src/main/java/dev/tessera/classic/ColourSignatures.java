@@ -1,6 +1,7 @@
 package dev.tessera.classic;
 
 import dev.tessera.image.Resampler;
+import dev.tessera.ops.NearestSearch;
 import dev.tessera.templates.TemplateSet;
 import java.awt.image.BufferedImage;
 import java.util.stream.IntStream;
@@ -43,13 +44,7 @@ final class ColourSignatures {
 
     /** Squared Euclidean distance, in double, between item i's signature here and item j's in {@code other}. */
     double squaredDistance(int i, ColourSignatures other, int j) {
-        int d = dims();
-        double s = 0;
-        for (int x = 0, a = i * d, b = j * d; x < d; x++) {
-            double diff = features[a + x] - other.features[b + x];
-            s += diff * diff;
-        }
-        return s;
+        return NearestSearch.squaredDistance(features, i, other.features, j, dims());
     }
 
     /**

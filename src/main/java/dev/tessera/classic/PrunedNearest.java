@@ -91,15 +91,6 @@ final class PrunedNearest {
         return out;
     }
 
-    private static double full(float[] a, int i, float[] b, int j, int d) {
-        double s = 0;
-        for (int x = 0, ai = i * d, bj = j * d; x < d; x++) {
-            double diff = a[ai + x] - b[bj + x];
-            s += diff * diff;
-        }
-        return s;
-    }
-
     private static double[] norms(float[] v, int d) {
         double[] out = new double[v.length / d];
         for (int i = 0; i < out.length; i++) {

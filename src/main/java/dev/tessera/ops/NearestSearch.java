@@ -27,6 +27,21 @@ public final class NearestSearch {
     }
 
     /**
+     * The squared Euclidean distance between row {@code i} of {@code a} and row {@code j} of
+     * {@code b} (rows of {@code dims} floats), summed in double: the plain reference that the
+     * native search's blocked arithmetic is checked against, and what classic's exact
+     * re-measurements use.
+     */
+    public static double squaredDistance(float[] a, int i, float[] b, int j, int dims) {
+        double s = 0;
+        for (int x = 0, ai = i * dims, bj = j * dims; x < dims; x++) {
+            double diff = a[ai + x] - b[bj + x];
+            s += diff * diff;
+        }
+        return s;
+    }
+
+    /**
      * Every squared distance, queries × references, row-major, computed exactly as {@link #search}
      * computes them.
      */

@@ -22,7 +22,7 @@ class NearestSearchTest {
         NearestSearch.Neighbours got = NearestSearch.search(q, r, d, k);
         for (int i = 0; i < m; i++) {
             final int qi = i;
-            double[] exact = IntStream.range(0, n).mapToDouble(j -> distance(q, qi, r, j, d)).toArray();
+            double[] exact = IntStream.range(0, n).mapToDouble(j -> NearestSearch.squaredDistance(q, qi, r, j, d)).toArray();
             Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
             Arrays.sort(order, Comparator.comparingDouble((Integer j) -> exact[j]).thenComparingInt(j -> j));
             for (int rank = 0; rank < k; rank++) {
@@ -65,14 +65,5 @@ class NearestSearchTest {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) v[i] = (float) (rnd.nextDouble() * 2 - 1);
         return v;
-    }
-
-    private static double distance(float[] q, int i, float[] r, int j, int d) {
-        double s = 0;
-        for (int c = 0; c < d; c++) {
-            double x = (double) q[i * d + c] - r[j * d + c];
-            s += x * x;
-        }
-        return s;
     }
 }

@@ -8,6 +8,7 @@ import dev.tessera.classic.CellGrid;
 import dev.tessera.classic.ClassicMatcher;
 import dev.tessera.image.Images;
 import dev.tessera.model.Decoder;
+import dev.tessera.ops.NearestSearch;
 import dev.tessera.templates.TemplateSet;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -56,20 +57,11 @@ class SignatureEncoderTest {
                 same++;
                 continue;
             }
-            double classicCost = cost(cells, c, templates, map.template(c), d), startCost = cost(cells, c, templates, chosen[c], d);
+            double classicCost = NearestSearch.squaredDistance(cells, c, templates, map.template(c), d), startCost = NearestSearch.squaredDistance(cells, c, templates, chosen[c], d);
             assertEquals(classicCost, startCost, 1e-5 * (1 + classicCost), what + ", cell " + c + ": template " + chosen[c] + " for classic's "
                     + map.template(c));
         }
         assertTrue(same >= 0.9 * grid.cells(), what + ": only ties may differ, and ties are few; " + same + " of " + grid.cells());
-    }
-
-    private static double cost(float[] cells, int c, float[] templates, int k, int d) {
-        double s = 0;
-        for (int i = 0; i < d; i++) {
-            double diff = (double) cells[c * d + i] - templates[k * d + i];
-            s += diff * diff;
-        }
-        return s;
     }
 
     @Test
