@@ -103,10 +103,10 @@ final class RenderCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage("--model: " + e.getMessage());  // the message names the file
         }
+        int size = tile != null ? tile : 8;
         // The soft mosaic's templates at the render size, made once for the batch (N×3×t×t: 83 MB for 1,700 tiles at 64 px).
-        try (Encoder encoder = chosen; Decoder decoder = checkpoint.decoder(); Tensor softTemplates = soft ? set.tensor(tile != null ? tile : 8) : null) {
+        try (Encoder encoder = chosen; Decoder decoder = checkpoint.decoder(); Tensor softTemplates = soft ? set.tensor(size) : null) {
             LearnedMatcher matcher = new LearnedMatcher(encoder, decoder, set);
-            int size = tile != null ? tile : 8;
             MosaicRenderer renderer = new MosaicRenderer(set, size);
             double beta = TemperatureSchedule.resume(checkpoint.temperature()).beta();
             AtomicBoolean croppedSaid = new AtomicBoolean();

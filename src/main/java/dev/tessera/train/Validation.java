@@ -48,11 +48,16 @@ public final class Validation {
     private final TemplateSet set;
     private final List<Picture> pictures;
     private final MosaicRenderer renderer;
+    /** Classic's mean figures, which do not change between measurements. */
+    private final double[][] classicMeans;
 
-    private Validation(TemplateSet set, List<Picture> pictures) {
+    private Validation(TemplateSet set, List<Picture> pictures, MosaicRenderer renderer) {
         this.set = set;
         this.pictures = pictures;
-        this.renderer = new MosaicRenderer(set, MosaicStep.ENCODER_STRIDE);
+        this.renderer = renderer;
+        classicMeans = new double[3][3];
+        for (Picture p : pictures) add(classicMeans, p.classic());
+        divide(classicMeans, pictures.size());
     }
 
     /** Reads the pictures (any decodable image) and measures classic on each; none readable is an IOException. */
@@ -69,7 +74,7 @@ public final class Validation {
             pictures.add(new Picture(f.getFileName().toString(), cropped, q));
         }
         if (pictures.isEmpty()) throw new IOException("no validation pictures");
-        return new Validation(set, pictures);
+        return new Validation(set, pictures, renderer);
     }
 
     private static BufferedImage crop(BufferedImage image, CellGrid grid) {
@@ -79,18 +84,22 @@ public final class Validation {
     /** The decoder's argmax mosaics against classic's, on every picture. */
     public Result measure(Encoder encoder, Decoder decoder) {
         LearnedMatcher matcher = new LearnedMatcher(encoder, decoder, set);
-        double[][] learned = new double[3][3], classic = new double[3][3];
+        double[][] learned = new double[3][3];
         int nowhereWorse = 0;
         for (Picture p : pictures) {
             QualityReport q = MosaicQuality.measure(p.image(), renderer.image(matcher.indexMap(p.image())));
             if (q.nowhereWorseThan(p.classic())) nowhereWorse++;
             add(learned, q);
-            add(classic, p.classic());
         }
-        for (double[][] m : new double[][][] {learned, classic})
-            for (double[] row : m)
-                for (int j = 0; j < 3; j++) row[j] /= pictures.size();
+        divide(learned, pictures.size());
+        double[][] classic = new double[3][];
+        for (int s = 0; s < 3; s++) classic[s] = classicMeans[s].clone();
         return new Result(learned, classic, nowhereWorse, pictures.size());
+    }
+
+    private static void divide(double[][] sums, int n) {
+        for (double[] row : sums)
+            for (int j = 0; j < row.length; j++) row[j] /= n;
     }
 
     private static void add(double[][] sums, QualityReport q) {
